@@ -1,0 +1,93 @@
+"""The one place that answers "may this person do this to this record?".
+
+Views, templates and tests all ask ``may(user, verb, obj)`` so that what a page
+shows and what the server allows cannot drift apart. ``obj`` is a model instance
+or a model class (for "add" and list pages).
+
+Verbs:
+- ``view``, ``add``, ``change``, ``delete``: Django's model permissions, with
+  unpublished or internal records hidden from anyone without ``view_internal``;
+- ``post_update``: post a progress update or evidence on an action;
+- ``sign_off``: a senior leader signing off that an action's impact is shown;
+- ``view_history`` and ``restore``: the audit trail and bringing back a deleted record.
+
+Scrutiny members never write, whatever permissions their account may have been
+given by mistake: their group is checked as well as their permissions.
+"""
+
+from .roles import (
+    IMPROVEMENT_TEAM,
+    RESTORE_DELETED,
+    SCRUTINY_MEMBER,
+    SENIOR_LEADER,
+    SIGN_OFF_IMPACT,
+    VIEW_AUDIT_LOG,
+    VIEW_INTERNAL,
+)
+
+WRITE_VERBS = {"add", "change", "delete", "post_update", "sign_off", "restore"}
+
+
+def _group_names(user):
+    # Cached on the user object: a page may ask dozens of questions.
+    if not hasattr(user, "_role_names"):
+        user._role_names = set(user.groups.values_list("name", flat=True))
+    return user._role_names
+
+
+def has_role(user, role):
+    return bool(user and user.is_authenticated and role in _group_names(user))
+
+
+def is_improvement_team(user):
+    return has_role(user, IMPROVEMENT_TEAM)
+
+
+def is_senior_leader(user):
+    return has_role(user, SENIOR_LEADER)
+
+
+def is_scrutiny_member(user):
+    return has_role(user, SCRUTINY_MEMBER)
+
+
+def is_read_only(user):
+    """Scrutiny members, and nobody else, are read-only everywhere."""
+    return is_scrutiny_member(user) and not user.is_superuser
+
+
+def _perm(verb, obj):
+    meta = obj._meta
+    return f"{meta.app_label}.{verb}_{meta.model_name}"
+
+
+def is_internal(obj):
+    """A record that only council officers may see (an unpublished letter, say)."""
+    if isinstance(obj, type):
+        return False
+    return not getattr(obj, "visible_to_scrutiny", True)
+
+
+def may(user, verb, obj=None):
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    if verb in WRITE_VERBS and is_read_only(user):
+        return False
+
+    if verb in {"view", "add", "change", "delete"}:
+        if not user.has_perm(_perm(verb, obj)):
+            return False
+        return not (is_internal(obj) and not user.has_perm(VIEW_INTERNAL))
+    if verb == "post_update":
+        if isinstance(obj, type):
+            return False
+        return obj.owner_id == user.pk or user.has_perm("actions.change_improvementaction")
+    if verb == "sign_off":
+        return user.has_perm(SIGN_OFF_IMPACT) and (
+            obj is None or isinstance(obj, type) or obj.ready_for_sign_off
+        )
+    if verb == "view_history":
+        return user.has_perm(VIEW_AUDIT_LOG)
+    if verb == "restore":
+        return user.has_perm(RESTORE_DELETED)
+    raise ValueError(f"Unknown verb {verb!r}")

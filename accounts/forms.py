@@ -1,0 +1,103 @@
+"""The base every form in the service builds on: GOV.UK layout, GOV.UK date inputs,
+model rules checked before anything is written, and the acting user in history."""
+
+from datetime import date
+
+from crispy_forms_gds.fields import DateInputField
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import Submit
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+
+from .audit import acting_as
+
+EARLIEST_YEAR = 1990
+LATEST_YEAR = 2100
+
+
+class GovukDateField(DateInputField):
+    """Day, month and year boxes, with the Design System's wording for mistakes."""
+
+    def __init__(self, *, label_text="the date", **kwargs):
+        super().__init__(**kwargs)
+        self.error_messages["required"] = f"Enter {label_text}"
+        self.error_messages["incomplete"] = f"{label_text.capitalize()} must include a day, month and year"
+        self.label_text = label_text
+
+    def compress(self, data_list):
+        day, month, year = data_list
+        if not (day and month and year):
+            return None
+        try:
+            value = date(int(year), int(month), int(day))
+        except (ValueError, OverflowError) as error:
+            raise ValidationError(
+                f"{self.label_text.capitalize()} must be a real date", code="invalid_date"
+            ) from error
+        if not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
+            raise ValidationError(
+                f"{self.label_text.capitalize()} must be between {EARLIEST_YEAR} and {LATEST_YEAR}",
+                code="year_out_of_range",
+            )
+        return value
+
+
+class AuditedModelForm(forms.ModelForm):
+    """A model form that knows who is using it.
+
+    ``user`` is required: the history row of every save and of every many-to-many
+    change names them, whether the form is used in a view, an import or a test.
+    """
+
+    submit_label = "Save"
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self._use_govuk_date_inputs()
+        self.helper = FormHelper(self)
+        self.helper.add_input(Submit("submit", self.submit_label))
+
+    def _use_govuk_date_inputs(self):
+        for name, field in list(self.fields.items()):
+            model_field = self._meta.model._meta.get_field(name) if name in {
+                f.name for f in self._meta.model._meta.fields
+            } else None
+            if isinstance(model_field, models.DateField) and not isinstance(
+                model_field, models.DateTimeField
+            ):
+                label = str(field.label or model_field.verbose_name)
+                self.fields[name] = GovukDateField(
+                    label=label[:1].upper() + label[1:],
+                    label_text=label.lower(),
+                    required=field.required,
+                    help_text=field.help_text or "For example, 27 3 2024",
+                    initial=field.initial,
+                    require_all_fields=False,
+                )
+
+    def save(self, commit=True):
+        acting_as(self.instance, self.user)
+        if not commit:
+            return super().save(commit=False)
+        # Many-to-many rows are written after the record itself: one transaction
+        # so that a failure leaves nothing half-saved.
+        with transaction.atomic():
+            return super().save(commit=True)
+
+
+class AuditedDeleteForm(forms.Form):
+    """Confirms a deletion and records who made it, cascaded rows included."""
+
+    def __init__(self, *args, instance, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance = instance
+        self.user = user
+        self.helper = FormHelper(self)
+        self.helper.add_input(Submit("submit", "Yes, delete it", css_class="govuk-button--warning"))
+
+    def delete(self):
+        from .audit import delete_as
+
+        return delete_as(self.instance, self.user)

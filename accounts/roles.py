@@ -1,0 +1,88 @@
+"""The three roles, as groups, and the permissions each one holds.
+
+Action owners are not a role: anyone may own an action, and what an owner may do
+to their own actions is decided object by object in ``accounts.access``.
+"""
+
+IMPROVEMENT_TEAM = "Improvement team"
+SENIOR_LEADER = "Senior leader"
+SCRUTINY_MEMBER = "Scrutiny member"
+ROLES = (IMPROVEMENT_TEAM, SENIOR_LEADER, SCRUTINY_MEMBER)
+
+# Every model people change, by app. The improvement team keeps all of them.
+DOMAIN_MODELS = {
+    "inspections": [
+        "localauthority",
+        "inspection",
+        "judgement",
+        "visit",
+        "areaofconcern",
+        "visitarea",
+    ],
+    "findings": ["finding", "arearating"],
+    "actions": ["improvementaction", "actionupdate", "evidence"],
+}
+
+# What scrutiny members may read: published progress, never internal evidence.
+SCRUTINY_READABLE = {
+    "inspections": [
+        "localauthority",
+        "inspection",
+        "judgement",
+        "visit",
+        "areaofconcern",
+        "visitarea",
+    ],
+    "findings": ["finding", "arearating"],
+    "actions": ["improvementaction", "actionupdate"],
+}
+
+VIEW_INTERNAL = "inspections.view_internal"
+SIGN_OFF_IMPACT = "actions.sign_off_impact"
+VIEW_AUDIT_LOG = "accounts.view_audit_log"
+RESTORE_DELETED = "accounts.restore_deleted"
+
+
+def _crud(models_by_app, verbs):
+    return {
+        f"{app}.{verb}_{model}"
+        for app, models in models_by_app.items()
+        for model in models
+        for verb in verbs
+    }
+
+
+ROLE_PERMISSIONS = {
+    IMPROVEMENT_TEAM: _crud(DOMAIN_MODELS, ("add", "change", "delete", "view"))
+    | {"accounts.view_user", VIEW_INTERNAL, VIEW_AUDIT_LOG, RESTORE_DELETED},
+    SENIOR_LEADER: _crud(DOMAIN_MODELS, ("view",))
+    | {"accounts.view_user", VIEW_INTERNAL, VIEW_AUDIT_LOG, SIGN_OFF_IMPACT},
+    SCRUTINY_MEMBER: _crud(SCRUTINY_READABLE, ("view",)),
+}
+
+
+def sync_role_permissions(apps):
+    """Make each role's group hold exactly the permissions above.
+
+    Takes an app registry so that data migrations can call it with the
+    historical models; permissions are created first because Django only makes
+    them after migrations have run.
+    """
+    from django.contrib.auth.management import create_permissions
+
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, apps=apps, verbosity=0)
+        app_config.models_module = None
+
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    for role, wanted in ROLE_PERMISSIONS.items():
+        group, _ = Group.objects.get_or_create(name=role)
+        permissions = []
+        for dotted in sorted(wanted):
+            app_label, codename = dotted.split(".")
+            permissions.append(
+                Permission.objects.get(content_type__app_label=app_label, codename=codename)
+            )
+        group.permissions.set(permissions)

@@ -1,0 +1,18 @@
+"""The test suite: fast hashing, mail kept in memory, no dependence on a .env file."""
+
+import tempfile
+
+from .base import *  # noqa: F403
+from .base import env
+
+DEBUG = False
+SECRET_KEY = "tests-only-not-secret"  # noqa: S105
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+MEDIA_ROOT = tempfile.mkdtemp(prefix="tracker-test-media-")
+
+# Tests need no real database for SQLite runs: an in-memory one is made per run.
+# With DATABASE_URL set (CI), the suite runs on that server instead.
+if not env("DATABASE_URL", default=""):
+    DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}}  # noqa: F405
+    DATABASES["default"]["ATOMIC_REQUESTS"] = True

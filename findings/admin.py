@@ -1,0 +1,19 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import AreaRating, Finding
+
+
+@admin.register(Finding)
+class FindingAdmin(SimpleHistoryAdmin):
+    list_display = ["summary", "visit", "area", "kind", "section"]
+    list_filter = ["kind", "section", "visit"]
+    list_select_related = ["visit", "area"]
+    search_fields = ["summary", "evidence"]
+
+
+@admin.register(AreaRating)
+class AreaRatingAdmin(SimpleHistoryAdmin):
+    list_display = ["area", "visit", "rating"]
+    list_filter = ["rating", "area"]
+    list_select_related = ["visit", "area"]

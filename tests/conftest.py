@@ -1,0 +1,84 @@
+"""Fixtures shared by the whole suite, and the rules for tests that need servers.
+
+A test marked ``requires_postgres`` or ``requires_redis`` runs against the real
+server named by DATABASE_URL or REDIS_URL. Where that server is absent the test
+is skipped with the reason; with REQUIRE_SERVICES=1 (as CI sets it) the same
+absence is a failure, so a green CI run means those tests really ran.
+"""
+
+import os
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.db import connection
+
+from accounts.roles import IMPROVEMENT_TEAM, SCRUTINY_MEMBER, SENIOR_LEADER
+
+from . import factories
+
+REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
+
+
+def _missing(reason):
+    if REQUIRE_SERVICES:
+        pytest.fail(f"REQUIRE_SERVICES=1 but {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
+def redis_unavailable_reason():
+    url = settings.REDIS_URL
+    if not url:
+        return "REDIS_URL is not set, so there is no Redis server to test against"
+    import redis
+
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=2).ping()
+    except redis.RedisError as error:
+        return f"Redis at {url} did not answer: {error}"
+    return None
+
+
+def pytest_runtest_setup(item):
+    if item.get_closest_marker("requires_postgres") and connection.vendor != "postgresql":
+        _missing(
+            f"this test needs PostgreSQL; the database is {connection.vendor} "
+            "(set DATABASE_URL=postgres://...)"
+        )
+    if item.get_closest_marker("requires_redis"):
+        reason = redis_unavailable_reason()
+        if reason:
+            _missing(reason)
+    if item.get_closest_marker("requires_seeds") and not Path(settings.SEEDS_DIR).is_dir():
+        pytest.skip(f"the seed documents are not at {settings.SEEDS_DIR}")
+
+
+@pytest.fixture
+def improvement_officer(db):
+    return factories.UserFactory(role=IMPROVEMENT_TEAM, full_name="Imogen Team")
+
+
+@pytest.fixture
+def senior_leader(db):
+    return factories.UserFactory(role=SENIOR_LEADER, full_name="Sam Leader")
+
+
+@pytest.fixture
+def scrutiny_member(db):
+    return factories.UserFactory(role=SCRUTINY_MEMBER, full_name="Councillor Cara Scrutiny")
+
+
+@pytest.fixture
+def action_owner(db):
+    return factories.UserFactory(full_name="Owen Owner", job_title="Head of Service")
+
+
+@pytest.fixture
+def superuser(db):
+    return factories.UserFactory(full_name="Ada Admin", is_superuser=True, is_staff=True)
+
+
+@pytest.fixture
+def roles_exist(db):
+    assert Group.objects.filter(name__in=[IMPROVEMENT_TEAM, SENIOR_LEADER, SCRUTINY_MEMBER]).count() == 3
