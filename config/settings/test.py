@@ -16,3 +16,7 @@ MEDIA_ROOT = tempfile.mkdtemp(prefix="tracker-test-media-")
 if not env("DATABASE_URL", default=""):
     DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}}  # noqa: F405
     DATABASES["default"]["ATOMIC_REQUESTS"] = True
+
+# Tasks run in-process in tests unless a test starts a real worker itself.
+CELERY_TASK_ALWAYS_EAGER = True
+CELERY_BROKER_URL = env("REDIS_URL", default="") or "memory://"
