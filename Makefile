@@ -8,7 +8,9 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 ADDR ?= 127.0.0.1:8000
 
-.PHONY: install run setup test check lint worker beat migrate demo clean
+ASSETS := static/dist/.built-$(shell cksum package-lock.json static/scss/app.scss scripts/copy-assets.mjs | cksum | cut -d' ' -f1)
+
+.PHONY: install assets run setup test check lint worker beat migrate demo clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -19,11 +21,20 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# GOV.UK Frontend from npm, compiled with the service's own settings into static/dist.
+$(ASSETS): package-lock.json static/scss/app.scss scripts/copy-assets.mjs
+	npm ci --no-audit --no-fund --loglevel=error
+	npm run --silent build
+	rm -f static/dist/.built-*
+	touch $(ASSETS)
+
+assets: $(ASSETS)
+
 ## Set up a fresh machine and start the app with demo data (SQLite, e-mail to the console).
 run: setup
 	$(BIN)/python manage.py runserver $(ADDR)
 
-setup: install migrate demo
+setup: install assets migrate demo
 
 migrate: install
 	$(BIN)/python manage.py migrate --noinput
@@ -32,7 +43,7 @@ demo: install
 	$(BIN)/python manage.py load_demo
 
 ## The whole test suite (SQLite unless DATABASE_URL is set).
-test: install
+test: install assets
 	$(BIN)/pytest
 
 ## Lint and check that no model change is missing its migration.
@@ -50,4 +61,4 @@ beat: install
 	$(BIN)/celery -A config beat --loglevel INFO
 
 clean:
-	rm -rf $(VENV) db.sqlite3 .pytest_cache .ruff_cache
+	rm -rf $(VENV) db.sqlite3 .pytest_cache .ruff_cache node_modules static/dist

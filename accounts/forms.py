@@ -22,7 +22,9 @@ class GovukDateField(DateInputField):
     def __init__(self, *, label_text="the date", **kwargs):
         super().__init__(**kwargs)
         self.error_messages["required"] = f"Enter {label_text}"
-        self.error_messages["incomplete"] = f"{label_text.capitalize()} must include a day, month and year"
+        self.error_messages["incomplete"] = (
+            f"{label_text.capitalize()} must include a day, month and year"
+        )
         self.label_text = label_text
 
     def compress(self, data_list):
@@ -101,3 +103,44 @@ class AuditedDeleteForm(forms.Form):
         from .audit import delete_as
 
         return delete_as(self.instance, self.user)
+
+
+class SignInForm(forms.Form):
+    """E-mail and password, with the Design System's wording when they are wrong."""
+
+    email = forms.EmailField(
+        label="E-mail address",
+        error_messages={
+            "required": "Enter your e-mail address",
+            "invalid": "Enter an e-mail address in the correct format, like name@example.org",
+        },
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
+    )
+    password = forms.CharField(
+        label="Password",
+        strip=False,
+        error_messages={"required": "Enter your password"},
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def __init__(self, request=None, *args, **kwargs):
+        self.request = request
+        self.user_cache = None
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper(self)
+        self.helper.add_input(Submit("submit", "Sign in"))
+
+    def clean(self):
+        from django.contrib.auth import authenticate
+
+        email, password = self.cleaned_data.get("email"), self.cleaned_data.get("password")
+        if email and password:
+            self.user_cache = authenticate(self.request, email=email, password=password)
+            if self.user_cache is None or not self.user_cache.is_active:
+                raise ValidationError(
+                    "Enter a correct e-mail address and password", code="invalid_login"
+                )
+        return self.cleaned_data
+
+    def get_user(self):
+        return self.user_cache

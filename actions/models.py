@@ -187,6 +187,22 @@ class ImprovementAction(models.Model):
     def __str__(self):
         return f"{self.reference} {self.title}" if self.reference else self.title
 
+    def save(self, *args, **kwargs):
+        if self.reference:
+            return super().save(*args, **kwargs)
+        # Two people adding actions at once may pick the same next number; the
+        # unique constraint refuses the second, which then takes the one after.
+        for _attempt in range(10):
+            self.reference = self.next_reference()
+            try:
+                with transaction.atomic():
+                    return super().save(*args, **kwargs)
+            except IntegrityError:
+                if not ImprovementAction.objects.filter(reference=self.reference).exists():
+                    raise
+                self.reference = ""
+        raise IntegrityError("Could not allocate an action reference")
+
     # The RAG comes from ``with_rag()`` when the row was loaded that way, and is
     # worked out here otherwise, by the same rule.
     @property
@@ -210,22 +226,6 @@ class ImprovementAction(models.Model):
             and self.impact == Impact.EVIDENCED
             and self.signed_off_at is None
         )
-
-    def save(self, *args, **kwargs):
-        if self.reference:
-            return super().save(*args, **kwargs)
-        # Two people adding actions at once may pick the same next number; the
-        # unique constraint refuses the second, which then takes the one after.
-        for _attempt in range(10):
-            self.reference = self.next_reference()
-            try:
-                with transaction.atomic():
-                    return super().save(*args, **kwargs)
-            except IntegrityError:
-                if not ImprovementAction.objects.filter(reference=self.reference).exists():
-                    raise
-                self.reference = ""
-        raise IntegrityError("Could not allocate an action reference")
 
     @classmethod
     def next_reference(cls):

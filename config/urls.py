@@ -1,17 +1,27 @@
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
-from django.urls import path
-from django.views.generic import RedirectView
+from django.urls import include, path
+
+from accounts import views as account_views
 
 admin.site.site_header = settings.SERVICE_NAME
 admin.site.site_title = settings.SERVICE_NAME
 admin.site.index_title = "Records"
 
 urlpatterns = [
+    path("", account_views.HomeView.as_view(), name="home"),
+    path("accessibility/", account_views.AccessibilityView.as_view(), name="accessibility"),
+    path("", include("accounts.urls")),
+    path("", include("inspections.urls")),
+    path("", include("findings.urls")),
+    path("", include("actions.urls")),
     path(settings.ADMIN_URL, admin.site.urls),
-    path("", RedirectView.as_view(pattern_name="admin:index", permanent=False), name="home"),
 ]
+
+handler403 = "accounts.views.permission_denied"
+handler404 = "accounts.views.page_not_found"
+handler500 = "accounts.views.server_error"
 
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -207,7 +207,9 @@ class Visit(models.Model):
     )
     kind = models.CharField(max_length=20, choices=Kind.choices)
     number = models.PositiveSmallIntegerField(
-        null=True, blank=True, help_text="Its number in the series: 7 for the seventh monitoring visit."
+        null=True,
+        blank=True,
+        help_text="Its number in the series: 7 for the seventh monitoring visit.",
     )
     start_date = models.DateField()
     end_date = models.DateField()

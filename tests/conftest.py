@@ -81,4 +81,5 @@ def superuser(db):
 
 @pytest.fixture
 def roles_exist(db):
-    assert Group.objects.filter(name__in=[IMPROVEMENT_TEAM, SENIOR_LEADER, SCRUTINY_MEMBER]).count() == 3
+    roles = [IMPROVEMENT_TEAM, SENIOR_LEADER, SCRUTINY_MEMBER]
+    assert Group.objects.filter(name__in=roles).count() == 3

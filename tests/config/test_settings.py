@@ -30,7 +30,8 @@ print(json.dumps({
 
 
 def load_settings(module, **env):
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL", "REDIS_URL", "EMAIL_URL"))}
+    ours = ("DJANGO_", "DATABASE_URL", "REDIS_URL", "EMAIL_URL")
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(ours)}
     clean.update(env, DJANGO_SETTINGS_MODULE=module)
     return subprocess.run(
         [sys.executable, "-c", PRINT_SETTINGS],
