@@ -10,7 +10,8 @@ ADDR ?= 127.0.0.1:8000
 
 ASSETS := static/dist/.built-$(shell cksum package-lock.json static/scss/app.scss scripts/copy-assets.mjs | cksum | cut -d' ' -f1)
 
-.PHONY: install assets run setup test check lint worker beat migrate demo clean
+.PHONY: install assets chromium pango run setup test check lint worker beat worker-and-beat reminders \
+	benchmark-reminders migrate demo clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -34,7 +35,7 @@ assets: $(ASSETS)
 run: setup
 	$(BIN)/python manage.py runserver $(ADDR)
 
-setup: install assets migrate demo
+setup: install pango assets migrate demo
 
 migrate: install
 	$(BIN)/python manage.py migrate --noinput
@@ -42,9 +43,32 @@ migrate: install
 demo: install
 	$(BIN)/python manage.py load_demo
 
-## The whole test suite (SQLite unless DATABASE_URL is set).
-test: install assets
+## The whole test suite (SQLite unless DATABASE_URL is set), browser tests included.
+test: install assets chromium pango
 	$(BIN)/pytest
+
+## Debian's Chromium, which the browser tests (tests/browser/) drive through Playwright.
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+		if [ "$$(id -u)" = 0 ]; then \
+			apt-get update && apt-get install -y chromium; \
+		else \
+			echo "The browser tests need Debian's chromium package and will be skipped without it:"; \
+			echo "    sudo apt-get update && sudo apt-get install -y chromium"; \
+		fi; \
+	}
+
+## Debian's Pango, which WeasyPrint needs to lay out the committee packs' PDFs
+## (with the system's fonts).
+pango:
+	@ldconfig -p 2>/dev/null | grep -q libpangoft2-1.0 || { \
+		if [ "$$(id -u)" = 0 ]; then \
+			apt-get update && apt-get install -y libpango-1.0-0 libpangoft2-1.0-0; \
+		else \
+			echo "Committee pack PDFs need Debian's Pango:"; \
+			echo "    sudo apt-get update && sudo apt-get install -y libpango-1.0-0 libpangoft2-1.0-0"; \
+		fi; \
+	}
 
 ## Lint and check that no model change is missing its migration.
 check: install
@@ -54,11 +78,23 @@ check: install
 lint: check
 
 ## With REDIS_URL set: a Celery worker, and (in another terminal) the one beat.
+## `make worker-and-beat` runs both in one process, for a single machine.
 worker: install
 	$(BIN)/celery -A config worker --loglevel INFO --concurrency 2
 
 beat: install
 	$(BIN)/celery -A config beat --loglevel INFO
+
+worker-and-beat: install
+	$(BIN)/celery -A config worker --beat --loglevel INFO --concurrency 2
+
+## Without Celery (the embedded default, or cron at 07:00 on weekdays): today's reminder digests.
+reminders: install
+	$(BIN)/python manage.py send_reminders
+
+## On PostgreSQL (DATABASE_URL): time the reminder sweep over 10,000 and 100,000 actions.
+benchmark-reminders: install
+	$(BIN)/python manage.py benchmark_reminders
 
 clean:
 	rm -rf $(VENV) db.sqlite3 .pytest_cache .ruff_cache node_modules static/dist

@@ -9,7 +9,9 @@ Verbs:
   unpublished or internal records hidden from anyone without ``view_internal``;
 - ``post_update``: post a progress update or evidence on an action;
 - ``sign_off``: a senior leader signing off that an action's impact is shown;
-- ``view_history`` and ``restore``: the audit trail and bringing back a deleted record.
+- ``view_history`` and ``restore``: the audit trail and bringing back a deleted record;
+- ``view_dashboard``: the senior leaders' dashboard of internal figures (senior
+  leaders and the improvement team).
 
 Scrutiny members never write, whatever permissions their account may have been
 given by mistake: their group is checked as well as their permissions.
@@ -26,6 +28,7 @@ from .roles import (
 )
 
 WRITE_VERBS = {"add", "change", "delete", "post_update", "sign_off", "restore"}
+VERBS = WRITE_VERBS | {"view", "view_history", "view_dashboard"}
 
 
 def _group_names(user):
@@ -68,12 +71,24 @@ def is_internal(obj):
     return not getattr(obj, "visible_to_scrutiny", True)
 
 
+def is_own_action(user, obj):
+    """``obj`` is an action (anything with an owner) that ``user`` owns."""
+    return not isinstance(obj, type) and getattr(obj, "owner_id", None) == user.pk
+
+
 def may(user, verb, obj=None):
+    # A misspelt verb is a bug to hear about at once, whoever is signed in, not a
+    # silent "no" that only shows when someone with a role tries it.
+    if verb not in VERBS:
+        raise ValueError(f"Unknown verb {verb!r}")
     if user is None or not user.is_authenticated or not user.is_active:
         return False
     if verb in WRITE_VERBS and is_read_only(user):
         return False
 
+    if verb == "view" and is_own_action(user, obj):
+        # Owners need no role to see the actions they are asked to report on.
+        return True
     if verb in {"view", "add", "change", "delete"}:
         if not user.has_perm(_perm(verb, obj)):
             return False
@@ -81,13 +96,16 @@ def may(user, verb, obj=None):
     if verb == "post_update":
         if isinstance(obj, type):
             return False
-        return obj.owner_id == user.pk or user.has_perm("actions.change_improvementaction")
+        return is_own_action(user, obj) or user.has_perm("actions.change_improvementaction")
     if verb == "sign_off":
         return user.has_perm(SIGN_OFF_IMPACT) and (
             obj is None or isinstance(obj, type) or obj.ready_for_sign_off
         )
     if verb == "view_history":
         return user.has_perm(VIEW_AUDIT_LOG)
-    if verb == "restore":
-        return user.has_perm(RESTORE_DELETED)
-    raise ValueError(f"Unknown verb {verb!r}")
+    if verb == "view_dashboard":
+        # Its figures count unpublished and internal records alike, so it is for
+        # the officers who lead the improvement work, not for councillors or owners.
+        return user.is_superuser or is_senior_leader(user) or is_improvement_team(user)
+    # The only verb left is "restore".
+    return user.has_perm(RESTORE_DELETED)

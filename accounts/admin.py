@@ -39,6 +39,7 @@ class UserAdmin(SimpleHistoryAdmin, DjangoUserAdmin):
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
         ("About", {"fields": ["full_name", "job_title", "line_manager"]}),
+        ("Reminders", {"fields": ["reminders_due_soon"]}),
         ("Roles", {"fields": ["is_active", "is_staff", "is_superuser", "groups"]}),
         ("Dates", {"fields": ["last_login", "date_joined"]}),
     ]

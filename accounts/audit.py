@@ -24,22 +24,17 @@ def delete_as(obj, user):
     """Delete ``obj`` and any rows it cascades to, all recorded as ``user``.
 
     Rows removed by a cascade are deleted by Django one by one with signals, so
-    they each get a history row; they are marked first so it names the person.
+    they each get a history row. This does what ``Model.delete()`` does, but
+    marks the very instances the collector is about to delete: ``obj.delete()``
+    would collect fresh copies of the cascaded rows, unmarked, and their history
+    rows would name nobody.
     """
-    from django.contrib.admin.utils import NestedObjects
+    from django.db.models.deletion import Collector
 
     with transaction.atomic():
-        collector = NestedObjects(using=obj._state.db)
-        collector.collect([obj])
-        for related in _flatten(collector.nested()):
-            acting_as(related, user)
-        acting_as(obj, user)
-        return obj.delete()
-
-
-def _flatten(items):
-    for item in items:
-        if isinstance(item, list):
-            yield from _flatten(item)
-        else:
-            yield item
+        collector = Collector(using=obj._state.db, origin=obj)
+        collector.collect([obj])  # refuses PROTECTed rows, as obj.delete() would
+        for instances in collector.data.values():
+            for instance in instances:
+                acting_as(instance, user)
+        return collector.delete()

@@ -1,8 +1,11 @@
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
+
+UNAUDITED_FIELDS = {"password", "last_login"}
 
 
 class UserManager(BaseUserManager):
@@ -50,9 +53,16 @@ class User(AbstractBaseUser, PermissionsMixin):
         "may use the admin", default=False, help_text="Whether this person may open the admin."
     )
     date_joined = models.DateTimeField(default=timezone.now)
+    # The daily reminder digest (actions.reminders) always lists overdue, stale
+    # and escalated actions; only the "due soon" part is a person's choice.
+    reminders_due_soon = models.BooleanField(
+        "remind me about actions due soon",
+        default=True,
+        help_text="Whether the daily reminder e-mail lists this person's actions due soon.",
+    )
 
     # Password hashes and sign-in times are not part of the audit trail.
-    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+    history = HistoricalRecords(excluded_fields=sorted(UNAUDITED_FIELDS))
 
     objects = UserManager()
 
@@ -84,9 +94,29 @@ class User(AbstractBaseUser, PermissionsMixin):
     def get_short_name(self):
         return self.full_name.split(" ")[0] if self.full_name else self.email
 
+    def clean(self):
+        super().clean()
+        self.email = self.email.strip().lower()
+        # Said here, on the field, because the case-insensitive constraint can only
+        # say "Constraint ... is violated", which tells nobody what to do.
+        others = type(self)._default_manager.exclude(pk=self.pk)
+        if self.email and others.filter(email__iexact=self.email).exists():
+            raise ValidationError(
+                {"email": "Someone already signs in with this e-mail address."}, code="unique"
+            )
+
     def save(self, *args, **kwargs):
         self.email = self.email.strip().lower()
-        super().save(*args, **kwargs)
+        update_fields = kwargs.get("update_fields")
+        if update_fields and set(update_fields) <= UNAUDITED_FIELDS:
+            # Signing in (last_login) or a hasher upgrade (password) is not a change
+            # anyone made to the record: no history row, which would show no change.
+            self.skip_history_when_saving = True
+            try:
+                return super().save(*args, **kwargs)
+            finally:
+                del self.skip_history_when_saving
+        return super().save(*args, **kwargs)
 
     @property
     def public_label(self):

@@ -8,12 +8,16 @@ from .access import may
 # test receives the user; the pages themselves check again on the server.
 MENU = [
     ("Home", "home", lambda user: True),
+    ("Dashboard", "progress:dashboard", lambda user: may(user, "view_dashboard")),
     ("Inspections", "inspections:inspection_list", lambda user: _may_view(user, "inspection")),
     ("Visits", "inspections:visit_list", lambda user: _may_view(user, "visit")),
     ("Areas of concern", "inspections:area_list", lambda user: _may_view(user, "areaofconcern")),
     ("Actions", "actions:action_list", lambda user: _may_view(user, "improvementaction")),
+    ("Progress", "progress:scrutiny_matrix", lambda user: _may_view(user, "visit")),
     ("My actions", "actions:my_actions", lambda user: not _is_read_only(user)),
     ("Audit log", "accounts:audit_log", lambda user: may(user, "view_history")),
+    # Anyone may own actions, so anyone may want their due dates in a calendar.
+    ("Feeds and downloads", "progress:token_list", lambda user: True),
 ]
 
 
@@ -45,6 +49,13 @@ def menu_for(request):
         if allowed(user):
             active = request.path == url if url == "/" else request.path.startswith(url)
             items.append({"label": label, "url": url, "active": active})
+    # One place is current: where one menu address starts another (/progress/ and
+    # /progress/tokens/), the longer, nearer one.
+    current = max(
+        (item for item in items if item["active"]), key=lambda i: len(i["url"]), default=None
+    )
+    for item in items:
+        item["active"] = item is current
     return items
 
 

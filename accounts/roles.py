@@ -21,6 +21,7 @@ DOMAIN_MODELS = {
     ],
     "findings": ["finding", "arearating"],
     "actions": ["improvementaction", "actionupdate", "evidence"],
+    "progress": ["committeepack"],
 }
 
 # What scrutiny members may read: published progress, never internal evidence.
@@ -35,6 +36,7 @@ SCRUTINY_READABLE = {
     ],
     "findings": ["finding", "arearating"],
     "actions": ["improvementaction", "actionupdate"],
+    "progress": ["committeepack"],
 }
 
 VIEW_INTERNAL = "inspections.view_internal"
@@ -71,9 +73,15 @@ def sync_role_permissions(apps):
     from django.contrib.auth.management import create_permissions
 
     for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
+        # create_permissions skips an app without a models module, as a migration's
+        # stand-in apps are; the real registry's must be put back as they were, or
+        # every later post_migrate (the flush after a transactional test) skips them.
+        models_module = getattr(app_config, "models_module", None)
+        app_config.models_module = models_module or True
+        try:
+            create_permissions(app_config, apps=apps, verbosity=0)
+        finally:
+            app_config.models_module = models_module
 
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
@@ -82,7 +90,11 @@ def sync_role_permissions(apps):
         permissions = []
         for dotted in sorted(wanted):
             app_label, codename = dotted.split(".")
-            permissions.append(
-                Permission.objects.get(content_type__app_label=app_label, codename=codename)
-            )
+            # A model whose app has not been migrated yet has no permission to
+            # give; the migration that adds it calls this function again.
+            permission = Permission.objects.filter(
+                content_type__app_label=app_label, codename=codename
+            ).first()
+            if permission is not None:
+                permissions.append(permission)
         group.permissions.set(permissions)

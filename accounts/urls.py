@@ -1,10 +1,22 @@
 from django.urls import path
 
-from . import views
+from . import history_views, views
 
 app_name = "accounts"
 
 urlpatterns = [
     path("sign-in/", views.SignInView.as_view(), name="sign_in"),
     path("sign-out/", views.SignOutView.as_view(), name="sign_out"),
+    path("audit/", history_views.AuditLogView.as_view(), name="audit_log"),
+    path("audit.csv", history_views.AuditLogCsvView.as_view(), name="audit_log_csv"),
+    path(
+        "history/<str:app_label>/<str:model_name>/<int:pk>/",
+        history_views.ObjectHistoryView.as_view(),
+        name="object_history",
+    ),
+    path(
+        "history/<str:app_label>/<str:model_name>/<int:history_id>/restore/",
+        history_views.RestoreView.as_view(),
+        name="restore",
+    ),
 ]

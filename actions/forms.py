@@ -1,6 +1,45 @@
-from accounts.forms import AuditedModelForm
+"""The forms of the actions pages. Each one checks everything before it writes,
+and writes every row it touches in one transaction with the acting person named."""
 
-from .models import ActionUpdate, Evidence, ImprovementAction
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import HTML, Fieldset, Layout, Size, Submit
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from accounts.access import may
+from accounts.audit import save_as
+from accounts.forms import AuditedModelForm
+from accounts.models import User
+from findings.models import Finding
+
+from . import uploads
+from .models import ActionUpdate, Evidence, Impact, ImprovementAction, Status
+
+
+class OwnerChoiceField(forms.ModelChoiceField):
+    """People by name and job title: two officers may share a name."""
+
+    def label_from_instance(self, obj):
+        return f"{obj.full_name} ({obj.job_title})" if obj.job_title else obj.full_name
+
+
+def owner_field(current=None, **kwargs):
+    # Active people, and whoever owns the action now even if they have since left,
+    # so that saving an old action does not fail on its owner.
+    return OwnerChoiceField(
+        queryset=User.objects.filter(Q(is_active=True) | Q(pk=current)).order_by("full_name"),
+        label="Owner",
+        help_text="The officer who reports progress on this action.",
+        **kwargs,
+    )
+
+
+class FindingChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.visit}: {obj.summary}"
 
 
 class ImprovementActionForm(AuditedModelForm):
@@ -21,15 +60,327 @@ class ImprovementActionForm(AuditedModelForm):
             "completed_on",
             "success_measure",
         ]
+        widgets = {"areas": forms.CheckboxSelectMultiple}
+        error_messages = {
+            "title": {"required": "Enter a title for the action"},
+            "due_date": {"required": "Enter the due date"},
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"] = owner_field(
+            current=self.instance.owner_id, required=False, empty_label="No owner yet"
+        )
+        self.fields["findings"] = FindingChoiceField(
+            # The visit is in each label: fetched with the findings, not once per finding.
+            queryset=Finding.objects.select_related("visit").order_by(
+                "-visit__start_date", "section", "position", "id"
+            ),
+            required=False,
+            widget=forms.CheckboxSelectMultiple,
+            label="Findings it responds to",
+            help_text="Select all that apply. Findings are added from each visit's page.",
+        )
+        self.fields["areas"].label = "Areas of concern it responds to"
+        self.fields["areas"].help_text = "Select all that apply."
+        self.fields["areas"].required = False
+        self.helper.checkboxes_small = True
+
+    def clean(self):
+        cleaned = super().clean()
+        status, completed_on = cleaned.get("status"), cleaned.get("completed_on")
+        # Said on the date field, where the fix is, rather than as the table rule's
+        # general message.
+        if status == Status.COMPLETED and not completed_on and "completed_on" not in self.errors:
+            self.add_error("completed_on", "Enter the date the action was completed")
+        if status and status != Status.COMPLETED and completed_on:
+            self.add_error(
+                "completed_on",
+                "Leave the completion date blank unless the status is completed",
+            )
+        return cleaned
+
+
+class AssignOwnerForm(AuditedModelForm):
+    submit_label = "Assign owner"
+
+    class Meta:
+        model = ImprovementAction
+        fields = ["owner"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"] = owner_field(
+            current=self.instance.owner_id,
+            required=True,
+            empty_label="Choose an owner",
+            error_messages={"required": "Choose who owns this action"},
+        )
 
 
 class ActionUpdateForm(AuditedModelForm):
     class Meta:
         model = ActionUpdate
         fields = ["action", "author", "note", "new_status", "new_impact", "shareable_with_scrutiny"]
+        # The form refuses a blank note before the model's rule is reached: same words.
+        error_messages = {"note": {"required": "Enter a note about progress."}}
 
 
 class EvidenceForm(AuditedModelForm):
+    # Said here so that a link typed without "https://" is taken as https.
+    url = forms.URLField(label="Link", required=False, assume_scheme="https")
+
     class Meta:
         model = Evidence
         fields = ["action", "update", "title", "file", "url", "added_by"]
+
+
+class TextInput(forms.TextInput):
+    """A ``type="url"`` box. Named ``TextInput`` on purpose: crispy-forms-gds picks
+    its GOV.UK classes (``govuk-input``, ``govuk-input--error``) by the widget's
+    class name, and knows no ``URLInput``."""
+
+    input_type = "url"
+
+    def __init__(self, attrs=None):
+        super().__init__({"spellcheck": "false", "autocomplete": "url", **(attrs or {})})
+
+
+class ProgressUpdateForm(AuditedModelForm):
+    """An owner's progress update: a note, a change of status or impact, and one
+    piece of evidence (a file or a link), saved together or not at all."""
+
+    submit_label = "Post update"
+
+    evidence_title = forms.CharField(
+        label="Evidence title",
+        required=False,
+        max_length=200,
+        help_text="Only if you are adding evidence. For example, Audit of 40 case files",
+        error_messages={"max_length": "The evidence title must be 200 characters or fewer"},
+    )
+    evidence_file = forms.FileField(
+        label="Upload a file",
+        required=False,
+        help_text=(
+            f"{uploads.ACCEPTED_LIST}, smaller than {uploads.size_label(uploads.max_bytes())}"
+        ),
+        error_messages={
+            "invalid": "The selected file could not be read. Choose the file again",
+            "empty": "The selected file is empty",
+            "missing": "The selected file could not be read. Choose the file again",
+        },
+    )
+    evidence_link = forms.URLField(
+        label="Or give a link",
+        required=False,
+        max_length=200,
+        assume_scheme="https",
+        widget=TextInput,
+        help_text="For example, a document on the council's intranet",
+        error_messages={
+            "invalid": "Enter a link in the correct format, like https://intranet.example/report",
+            "max_length": "The link must be 200 characters or fewer",
+        },
+    )
+
+    class Meta:
+        model = ActionUpdate
+        fields = ["note", "new_status", "new_impact", "shareable_with_scrutiny"]
+        labels = {
+            "note": "What has happened since the last update?",
+            "new_status": "Status",
+            "new_impact": "Impact for children",
+            "shareable_with_scrutiny": "May be shown to scrutiny members",
+        }
+        help_texts = {
+            "shareable_with_scrutiny": (
+                "Councillors on the scrutiny committee see this note, without the evidence."
+            ),
+        }
+        widgets = {"new_status": forms.RadioSelect, "new_impact": forms.RadioSelect}
+        error_messages = {"note": {"required": "Enter a note about progress"}}
+
+    def __init__(self, *args, action, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.action = action
+        # Set before validation, so that the update's own rules are checked whole.
+        self.instance.action = action
+        self.instance.author = self.user
+        self.fields["new_status"].choices = [
+            ("", f"No change (now {action.get_status_display().lower()})"),
+            *Status.choices,
+        ]
+        self.fields["new_impact"].choices = [
+            ("", f"No change (now {action.get_impact_display().lower()})"),
+            *Impact.choices,
+        ]
+        for name in ("new_status", "new_impact"):
+            self.fields[name].initial = ""  # "No change" is chosen until someone chooses
+        self.fields["evidence_file"].widget.attrs["accept"] = uploads.accept_attribute()
+        self.helper.legend_size = Size.MEDIUM
+        self.helper.checkboxes_small = True
+        self.helper.layout = Layout(
+            "note",
+            "shareable_with_scrutiny",
+            "new_status",
+            "new_impact",
+            Fieldset(
+                HTML(
+                    '<p class="govuk-body">A file or a link, with a title. Evidence is '
+                    "never shown to scrutiny members.</p>"
+                ),
+                "evidence_title",
+                "evidence_file",
+                "evidence_link",
+                legend="Evidence (optional)",
+                legend_size=Size.MEDIUM,
+            ),
+        )
+        self._changes = {}
+
+    def clean_evidence_file(self):
+        upload = self.cleaned_data.get("evidence_file")
+        if upload:
+            uploads.validate_upload(upload)
+        return upload
+
+    def clean(self):
+        cleaned = super().clean()
+        self._clean_evidence(cleaned)
+        self._changes = self._clean_action_changes(cleaned)
+        return cleaned
+
+    def _clean_evidence(self, cleaned):
+        title = cleaned.get("evidence_title", "").strip()
+        upload, link = cleaned.get("evidence_file"), cleaned.get("evidence_link")
+        refused_file = "evidence_file" in self.errors
+        if upload and link:
+            self.add_error("evidence_link", "Give either a file or a link, not both")
+        elif title and not (upload or link or refused_file or "evidence_link" in self.errors):
+            self.add_error("evidence_file", "Choose a file or give a link for the evidence")
+        if (upload or link) and not title:
+            self.add_error("evidence_title", "Enter a title for the evidence")
+
+    def _clean_action_changes(self, cleaned):
+        """What the update changes on the action, checked against the action's rules."""
+        action = self.action
+        changes = {}
+        new_status, new_impact = cleaned.get("new_status"), cleaned.get("new_impact")
+        if action.signed_off_at and (
+            (new_status and new_status != action.status)
+            or (new_impact and new_impact != action.impact)
+        ):
+            field = "new_status" if new_status and new_status != action.status else "new_impact"
+            self.add_error(
+                field,
+                "This action's impact has been signed off, so its status and impact stay "
+                "as they are. Post the note with no change",
+            )
+            return {}
+        if new_status and new_status != action.status:
+            changes["status"] = new_status
+            if new_status == Status.COMPLETED:
+                changes["completed_on"] = timezone.localdate()
+            else:
+                changes["completed_on"] = None
+        if new_impact and new_impact != action.impact:
+            changes["impact"] = new_impact
+        if changes:
+            prospective = ImprovementAction(
+                **{f.attname: getattr(action, f.attname) for f in action._meta.concrete_fields}
+            )
+            for name, value in changes.items():
+                setattr(prospective, name, value)
+            try:
+                prospective.validate_constraints()
+            except ValidationError as error:
+                field = "new_status" if "status" in changes else "new_impact"
+                self.add_error(field, error.messages)
+                return {}
+        return changes
+
+    def save(self, commit=True):
+        # One transaction: the update, the change to the action and the evidence
+        # (file included) are all kept, or none is.
+        with transaction.atomic():
+            action = ImprovementAction.objects.select_for_update().get(pk=self.action.pk)
+            update = self.instance
+            update.action = action
+            update.author = self.user
+            # The update records what it changed; choosing the current value is no change.
+            if "status" not in self._changes:
+                update.new_status = ""
+            if "impact" not in self._changes:
+                update.new_impact = ""
+            save_as(update, self.user)
+            if self._changes:
+                for name, value in self._changes.items():
+                    setattr(action, name, value)
+                save_as(action, self.user)
+            self._save_evidence(action, update)
+        self.action = action
+        return update
+
+    def _save_evidence(self, action, update):
+        upload = self.cleaned_data.get("evidence_file")
+        link = self.cleaned_data.get("evidence_link")
+        if not (upload or link):
+            return None
+        evidence = Evidence(
+            action=action,
+            update=update,
+            title=self.cleaned_data["evidence_title"].strip(),
+            url=link or "",
+            added_by=self.user,
+        )
+        if upload:
+            evidence.file = upload
+        try:
+            return save_as(evidence, self.user)
+        except BaseException:
+            # The file is written before the row; if the row fails, the file goes too.
+            if evidence.file and evidence.file.name:
+                evidence.file.storage.delete(evidence.file.name)
+            raise
+
+
+class SignOffForm(forms.Form):
+    """A senior leader confirms that an action has made a difference for children."""
+
+    confirm = forms.BooleanField(
+        label="I have seen evidence that this action has made a difference for children",
+        error_messages={
+            "required": "Confirm that you have seen evidence of the action's impact",
+        },
+    )
+
+    def __init__(self, *args, action, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.action = action
+        self.user = user
+        self.helper = FormHelper(self)
+        self.helper.checkboxes_small = False
+        self.helper.add_input(Submit("submit", "Sign off impact"))
+
+    def clean(self):
+        cleaned = super().clean()
+        if not may(self.user, "sign_off", self.action):
+            raise ValidationError(
+                "This action cannot be signed off: it must be completed, with its impact "
+                "evidenced, and not signed off already",
+                code="not_ready",
+            )
+        return cleaned
+
+    def save(self):
+        with transaction.atomic():
+            action = ImprovementAction.objects.select_for_update().get(pk=self.action.pk)
+            if not action.ready_for_sign_off:
+                # Someone else signed it off, or its status changed, since the page loaded.
+                raise ValidationError("This action is no longer ready for sign-off")
+            action.signed_off_by = self.user
+            action.signed_off_at = timezone.now()
+            save_as(action, self.user)
+        self.action = action
+        return action

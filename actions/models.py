@@ -203,6 +203,11 @@ class ImprovementAction(models.Model):
                 self.reference = ""
         raise IntegrityError("Could not allocate an action reference")
 
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("actions:action_detail", args=[self.pk])
+
     # The RAG comes from ``with_rag()`` when the row was loaded that way, and is
     # worked out here otherwise, by the same rule.
     @property
@@ -218,6 +223,13 @@ class ImprovementAction(models.Model):
     @property
     def is_overdue(self):
         return self.status != Status.COMPLETED and self.due_date < timezone.localdate()
+
+    @property
+    def last_reminded_at(self):
+        """When the owner's daily reminder e-mail last listed this action, or None."""
+        from .reminders import last_reminded_at
+
+        return last_reminded_at(self)
 
     @property
     def ready_for_sign_off(self):
@@ -319,3 +331,89 @@ class Evidence(models.Model):
     @property
     def visible_to_scrutiny(self):
         return False
+
+
+class DigestState(models.TextChoices):
+    PENDING = "pending", "Waiting to be sent"
+    SENT = "sent", "Sent"
+    FAILED = "failed", "Gave up after repeated failures"
+    SKIPPED = "skipped", "Nothing left to send"
+
+
+class ReminderDigest(models.Model):
+    """One day's reminder e-mail to one person, or to the improvement team's mailbox.
+
+    The ledger that makes reminders lose nothing and send nothing twice
+    (``actions.reminders``): the sweep writes one row per (person, day), the
+    unique constraints refuse a second, and a row is sent only by whoever holds
+    its lock and finds it still pending.
+
+    It has no HistoricalRecords on purpose: nobody edits it through the service,
+    only the reminder sweep writes it, and each row is already the record of
+    what was sent to whom and when. A history table would double every write of
+    the busiest table for no reader.
+    """
+
+    State = DigestState
+
+    day = models.DateField(help_text="The working day the digest is for.")
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="reminder_digests",
+        help_text="Empty for the improvement team's mailbox.",
+    )
+    address = models.EmailField("sent to")
+    # The primary keys of the actions in each part, decided once when the row
+    # is written, so a digest sent again after a crash says the same thing.
+    overdue = models.JSONField(default=list, blank=True)
+    due_soon = models.JSONField(default=list, blank=True)
+    stale = models.JSONField(default=list, blank=True)
+    escalated = models.JSONField(default=list, blank=True)
+    state = models.CharField(
+        max_length=10, choices=DigestState.choices, default=DigestState.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(
+        null=True, blank=True, help_text="After a failure, not to be tried again before this."
+    )
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-day", "address"]
+        indexes = [
+            models.Index(fields=["day", "state"], name="reminder_digest_day_state"),
+            models.Index(fields=["recipient", "-sent_at"], name="reminder_digest_last_sent"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "day"],
+                condition=Q(recipient__isnull=False),
+                name="one_reminder_digest_per_person_per_day",
+            ),
+            models.UniqueConstraint(
+                fields=["day"],
+                condition=Q(recipient__isnull=True),
+                name="one_team_reminder_digest_per_day",
+            ),
+            models.CheckConstraint(
+                condition=Q(state__in=[s.value for s in DigestState]),
+                name="reminder_digest_state_known",
+            ),
+            models.CheckConstraint(
+                condition=(Q(state=DigestState.SENT) & Q(sent_at__isnull=False))
+                | (~Q(state=DigestState.SENT) & Q(sent_at__isnull=True)),
+                name="reminder_digest_sent_at_exactly_when_sent",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Reminder digest for {self.address} on {self.day:%d/%m/%Y}"
+
+    @property
+    def action_pks(self):
+        return [*self.overdue, *self.due_soon, *self.stale, *self.escalated]

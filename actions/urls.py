@@ -1,7 +1,23 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-from . import views  # noqa: F401
+from . import views
 
 app_name = "actions"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("actions/", views.ActionListView.as_view(), name="action_list"),
+    path("actions/new/", views.ActionCreateView.as_view(), name="action_create"),
+    path("actions/<int:pk>/", views.ActionDetailView.as_view(), name="action_detail"),
+    path("actions/<int:pk>/edit/", views.ActionEditView.as_view(), name="action_edit"),
+    path("actions/<int:pk>/assign/", views.ActionAssignView.as_view(), name="action_assign"),
+    path("actions/<int:pk>/delete/", views.ActionDeleteView.as_view(), name="action_delete"),
+    # The reminder e-mails link here by this name: keep it.
+    path("actions/<int:pk>/update/", views.ProgressUpdateView.as_view(), name="action_update"),
+    path("actions/<int:pk>/sign-off/", views.SignOffView.as_view(), name="action_sign_off"),
+    path(
+        "actions/evidence/<int:pk>/download/",
+        views.evidence_download,
+        name="evidence_download",
+    ),
+    path("my-actions/", views.MyActionsView.as_view(), name="my_actions"),
+]

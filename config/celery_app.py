@@ -1,4 +1,11 @@
-"""The Celery application: configured from Django's settings (CELERY_*)."""
+"""The Celery application: configured from Django's settings (the CELERY_* names
+in config/settings/base.py), with the tasks found in each app's tasks.py.
+
+With REDIS_URL set, `make worker` and `make beat` (or docker compose) run it;
+without it, the settings make every task run in-process as soon as it is sent.
+Enqueue with ``task.delay_on_commit(...)``: Celery's Django task class sends the
+message only once the transaction that wrote the task's rows has committed.
+"""
 
 import os
 

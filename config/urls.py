@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("inspections.urls")),
     path("", include("findings.urls")),
     path("", include("actions.urls")),
+    path("", include("progress.urls")),
     path(settings.ADMIN_URL, admin.site.urls),
 ]
 

@@ -1,10 +1,18 @@
 """What each visit found, and how each area of concern was judged to be moving."""
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from inspections.models import AreaOfConcern, Visit
+from inspections.models import AreaOfConcern, VisibleQuerySet, Visit
+
+
+class OfVisitQuerySet(VisibleQuerySet):
+    """Findings and ratings: scrutiny members see those of published letters."""
+
+    published = Q(visit__is_published=True)
 
 
 class FindingKind(models.TextChoices):
@@ -42,6 +50,8 @@ class Finding(models.Model):
 
     history = HistoricalRecords()
 
+    objects = OfVisitQuerySet.as_manager()
+
     class Meta:
         ordering = ["visit", "section", "position", "id"]
         constraints = [
@@ -64,6 +74,9 @@ class Finding(models.Model):
 
     def __str__(self):
         return self.summary
+
+    def get_absolute_url(self):
+        return reverse("findings:visit_detail", args=[self.visit_id]) + f"#finding-{self.pk}"
 
     @property
     def visible_to_scrutiny(self):
@@ -90,6 +103,8 @@ class AreaRating(models.Model):
 
     history = HistoricalRecords()
 
+    objects = OfVisitQuerySet.as_manager()
+
     class Meta:
         ordering = ["visit__start_date", "area"]
         constraints = [
@@ -108,6 +123,96 @@ class AreaRating(models.Model):
     def __str__(self):
         return f"{self.area} at {self.visit}: {self.get_rating_display()}"
 
+    def get_absolute_url(self):
+        return reverse("findings:visit_detail", args=[self.visit_id])
+
     @property
     def visible_to_scrutiny(self):
         return self.visit.visible_to_scrutiny
+
+
+class ImportedDocumentKind(models.TextChoices):
+    LETTER = "letter", "Visit letter"
+    REPORT = "report", "Inspection report"
+
+
+class ImportedDocument(models.Model):
+    """An Ofsted letter or report as it was imported: the original file (or the
+    pasted text), who imported it, and the visit or inspection it became.
+
+    ``sha256`` is the fingerprint that tells the importer a document has been
+    imported before, so that a second import updates the record it made instead
+    of making another.
+    """
+
+    Kind = ImportedDocumentKind
+
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    authority = models.ForeignKey(
+        "inspections.LocalAuthority", on_delete=models.PROTECT, related_name="imported_documents"
+    )
+    file = models.FileField(upload_to="imports/%Y/%m/", blank=True)
+    original_name = models.CharField(max_length=255, blank=True)
+    text = models.TextField(help_text="The text read from the document.")
+    sha256 = models.CharField("SHA-256 fingerprint", max_length=64, unique=True)
+    # The record the document became goes with it: a visit deleted by mistake is
+    # brought back from its history, and its document with it.
+    visit = models.ForeignKey(
+        Visit,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="imported_documents",
+    )
+    inspection = models.ForeignKey(
+        "inspections.Inspection",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="imported_documents",
+    )
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="imported_documents",
+    )
+    imported_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-imported_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(
+                        kind=ImportedDocumentKind.LETTER,
+                        visit__isnull=False,
+                        inspection__isnull=True,
+                    )
+                    | Q(
+                        kind=ImportedDocumentKind.REPORT,
+                        inspection__isnull=False,
+                        visit__isnull=True,
+                    )
+                ),
+                name="imported_document_became_one_record",
+                violation_error_message=(
+                    "A letter becomes a visit and a report becomes an inspection."
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        if self.original_name:
+            return self.original_name
+        return f"{self.get_kind_display()} pasted on {self.imported_at:%d %B %Y}"
+
+    def get_absolute_url(self):
+        record = self.visit or self.inspection
+        return record.get_absolute_url()
+
+    @property
+    def visible_to_scrutiny(self):
+        # The original document is internal: scrutiny reads the published record.
+        return False

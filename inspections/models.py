@@ -3,7 +3,47 @@ areas of concern those visits revisit."""
 
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 from simple_history.models import HistoricalRecords
+
+from accounts.roles import VIEW_INTERNAL
+
+
+class VisibleQuerySet(models.QuerySet):
+    """Records anyone may list, narrowed to what the person asking may see.
+
+    ``published`` is the condition for a record scrutiny members may read (a
+    published letter or report, or something hanging off one). The one place list
+    pages, detail pages and related lists filter unpublished records out, so it
+    says the same as ``visible_to_scrutiny`` on the instances.
+    """
+
+    published = Q()
+
+    def visible_to(self, user):
+        if user is not None and user.is_authenticated and user.has_perm(VIEW_INTERNAL):
+            return self
+        return self.filter(self.published)
+
+
+class InspectionQuerySet(VisibleQuerySet):
+    published = Q(published_on__isnull=False)
+
+
+class JudgementQuerySet(VisibleQuerySet):
+    published = Q(inspection__published_on__isnull=False)
+
+
+class AreaOfConcernQuerySet(VisibleQuerySet):
+    published = Q(identified_at__published_on__isnull=False)
+
+
+class VisitQuerySet(VisibleQuerySet):
+    published = Q(is_published=True)
+
+
+class VisitAreaQuerySet(VisibleQuerySet):
+    published = Q(visit__is_published=True)
 
 
 class LocalAuthority(models.Model):
@@ -56,6 +96,8 @@ class Inspection(models.Model):
 
     history = HistoricalRecords()
 
+    objects = InspectionQuerySet.as_manager()
+
     class Meta:
         ordering = ["-start_date"]
         permissions = [("view_internal", "Can see unpublished letters and internal records")]
@@ -80,16 +122,22 @@ class Inspection(models.Model):
     def __str__(self):
         return f"{self.get_kind_display()}, {self.start_date:%B %Y}"
 
+    def get_absolute_url(self):
+        return reverse("inspections:inspection_detail", args=[self.pk])
+
     @property
     def visible_to_scrutiny(self):
         return self.published_on is not None
 
     @property
     def overall_effectiveness(self):
-        judgement = next(
-            (j for j in self.judgements.all() if j.area == Judgement.Area.OVERALL), None
-        )
+        judgement = self.overall_judgement
         return judgement.grade if judgement else None
+
+    @property
+    def overall_judgement(self):
+        """The overall effectiveness judgement, if any (prefetch ``judgements`` in lists)."""
+        return next((j for j in self.judgements.all() if j.area == Judgement.Area.OVERALL), None)
 
 
 class JudgementArea(models.TextChoices):
@@ -121,6 +169,8 @@ class Judgement(models.Model):
 
     history = HistoricalRecords()
 
+    objects = JudgementQuerySet.as_manager()
+
     class Meta:
         ordering = ["inspection", "id"]
         constraints = [
@@ -144,6 +194,9 @@ class Judgement(models.Model):
     def __str__(self):
         return f"{self.get_area_display()}: {self.get_grade_display()}"
 
+    def get_absolute_url(self):
+        return reverse("inspections:inspection_detail", args=[self.inspection_id])
+
     @property
     def visible_to_scrutiny(self):
         return self.inspection.visible_to_scrutiny
@@ -162,6 +215,8 @@ class AreaOfConcern(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
 
     history = HistoricalRecords()
+
+    objects = AreaOfConcernQuerySet.as_manager()
 
     class Meta:
         ordering = ["identified_at", "id"]
@@ -182,9 +237,19 @@ class AreaOfConcern(models.Model):
     def __str__(self):
         return self.title
 
+    def get_absolute_url(self):
+        # The area's page lives in the findings layer (it shows ratings and
+        # findings); a URL name keeps this layer from importing it.
+        return reverse("findings:area_detail", args=[self.pk])
+
     @property
     def authority(self):
         return self.identified_at.authority
+
+    @property
+    def visible_to_scrutiny(self):
+        # An area found at an inspection whose report is not out yet is internal.
+        return self.identified_at.visible_to_scrutiny
 
 
 class VisitKind(models.TextChoices):
@@ -224,6 +289,8 @@ class Visit(models.Model):
     )
 
     history = HistoricalRecords()
+
+    objects = VisitQuerySet.as_manager()
 
     class Meta:
         ordering = ["-start_date"]
@@ -266,6 +333,11 @@ class Visit(models.Model):
             return f"{self.get_kind_display()} {self.number}, {self.date_range}"
         return f"{self.get_kind_display()}, {self.date_range}"
 
+    def get_absolute_url(self):
+        # The visit's page lives in the findings layer (it shows findings and
+        # ratings); a URL name keeps this layer from importing it.
+        return reverse("findings:visit_detail", args=[self.pk])
+
     @property
     def date_range(self):
         """5 and 6 March 2024; 30 November and 1 December 2022; 5 March 2024."""
@@ -273,9 +345,11 @@ class Visit(models.Model):
         if start == end:
             return f"{end.day} {end:%B %Y}"
         if (start.year, start.month) == (end.year, end.month):
-            return f"{start.day} and {end.day} {end:%B %Y}" if (
-                end - start
-            ).days == 1 else f"{start.day} to {end.day} {end:%B %Y}"
+            return (
+                f"{start.day} and {end.day} {end:%B %Y}"
+                if (end - start).days == 1
+                else f"{start.day} to {end.day} {end:%B %Y}"
+            )
         if start.year == end.year:
             return f"{start.day} {start:%B} to {end.day} {end:%B %Y}"
         return f"{start.day} {start:%B %Y} to {end.day} {end:%B %Y}"
@@ -301,6 +375,8 @@ class VisitArea(models.Model):
 
     history = HistoricalRecords()
 
+    objects = VisitAreaQuerySet.as_manager()
+
     class Meta:
         ordering = ["visit", "position"]
         verbose_name = "area covered by a visit"
@@ -319,6 +395,9 @@ class VisitArea(models.Model):
 
     def __str__(self):
         return f"{self.position}. {self.area}"
+
+    def get_absolute_url(self):
+        return reverse("findings:visit_detail", args=[self.visit_id])
 
     @property
     def visible_to_scrutiny(self):

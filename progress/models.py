@@ -1,1 +1,124 @@
-# Progress views read the other apps' records; the packs they freeze come later.
+"""What the progress layer keeps of its own: committee packs frozen as at a date,
+and the tokens that let reporting tools read the feeds. It never writes the other
+apps' records."""
+
+import hashlib
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+
+class CommitteePack(models.Model):
+    """A scrutiny committee's pack, frozen as at the committee's date.
+
+    ``snapshot`` holds everything the pack shows, worked out once when it is
+    frozen, so later edits to actions or ratings never change a pack that has
+    already gone to councillors.
+    """
+
+    title = models.CharField(max_length=200)
+    committee_date = models.DateField("as at")
+    snapshot = models.JSONField(default=dict, editable=False)
+    previous = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="next_packs",
+        help_text="The pack this one reports changes since.",
+    )
+    frozen_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="frozen_packs"
+    )
+    frozen_at = models.DateTimeField(default=timezone.now)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-committee_date", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["committee_date", "title"],
+                name="pack_title_unique_per_committee_date",
+                violation_error_message="There is already a pack with this title for that date.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.title} ({self.committee_date:%-d %B %Y})"
+
+    @property
+    def visible_to_scrutiny(self):
+        return True
+
+
+class FeedToken(models.Model):
+    """A secret that lets a reporting tool or a calendar read one person's feeds.
+
+    Only a hash is stored: the token itself is shown once, when it is made.
+    Revoking keeps the row, so the audit trail shows who could read what, when.
+    """
+
+    class Purpose(models.TextChoices):
+        DATA_FEED = "data", "Data feed (JSON) for reporting tools"
+        CALENDAR = "calendar", "Calendar of my actions' due dates (iCalendar)"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="feed_tokens"
+    )
+    purpose = models.CharField(max_length=20, choices=Purpose.choices)
+    label = models.CharField(max_length=100, blank=True)
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    history = HistoricalRecords(excluded_fields=["key_hash", "last_used_at"])
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(purpose__in=["data", "calendar"]),
+                name="feed_token_purpose_known",
+                violation_error_message="Choose what the token is for.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_purpose_display()} for {self.user}"
+
+    @staticmethod
+    def hash_key(key):
+        return hashlib.sha256(key.encode()).hexdigest()
+
+    @classmethod
+    def issue(cls, user, purpose, label=""):
+        """Make a token and return it with its key, which is never stored."""
+        key = secrets.token_urlsafe(32)
+        token = cls(user=user, purpose=purpose, label=label, key_hash=cls.hash_key(key))
+        token._history_user = user
+        token.save()
+        return token, key
+
+    @classmethod
+    def find_active(cls, key, purpose):
+        if not key:
+            return None
+        return (
+            cls.objects.select_related("user")
+            .filter(
+                key_hash=cls.hash_key(key),
+                purpose=purpose,
+                revoked_at__isnull=True,
+                user__is_active=True,
+            )
+            .first()
+        )
+
+    @property
+    def is_active(self):
+        return self.revoked_at is None

@@ -3,7 +3,9 @@
 A test marked ``requires_postgres`` or ``requires_redis`` runs against the real
 server named by DATABASE_URL or REDIS_URL. Where that server is absent the test
 is skipped with the reason; with REQUIRE_SERVICES=1 (as CI sets it) the same
-absence is a failure, so a green CI run means those tests really ran.
+absence is a failure, so a green CI run means those tests really ran. Tests
+marked ``browser`` (tests/browser/) are held to the same rule for Chromium, the
+built styles and axe-core.
 """
 
 import os
@@ -40,7 +42,35 @@ def redis_unavailable_reason():
     return None
 
 
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+BROWSER_NEEDS = {
+    "static/dist/app.css": "the styles are not built (run `make assets`)",
+    "node_modules/axe-core/axe.min.js": "axe-core is not installed (run `make assets`)",
+}
+
+
+def browser_unavailable_reason():
+    """Why the browser tests (marked ``browser``) cannot run here, or None."""
+    if not Path(CHROMIUM).is_file():
+        return (
+            f"Chromium is not at {CHROMIUM} (as root: apt-get install -y chromium; "
+            "or set CHROMIUM to its path)"
+        )
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "Playwright for Python is not installed (pip install -e '.[dev]')"
+    for path, reason in BROWSER_NEEDS.items():
+        if not (Path(settings.BASE_DIR) / path).is_file():
+            return reason
+    return None
+
+
 def pytest_runtest_setup(item):
+    if item.get_closest_marker("browser"):
+        reason = browser_unavailable_reason()
+        if reason:
+            _missing(reason)
     if item.get_closest_marker("requires_postgres") and connection.vendor != "postgresql":
         _missing(
             f"this test needs PostgreSQL; the database is {connection.vendor} "

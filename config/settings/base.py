@@ -9,6 +9,7 @@ PostgreSQL with Redis and a Celery worker.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -28,6 +29,8 @@ SERVICE_NAME = env("SERVICE_NAME", default="Children's services improvement trac
 # https://docs.djangoproject.com/en/5.2/topics/i18n/
 TIME_ZONE = "Europe/London"
 LANGUAGE_CODE = "en-gb"
+# Only British English: a browser asking for en-US must still get UK dates.
+LANGUAGES = [("en-gb", "English")]
 USE_I18N = True
 USE_TZ = True
 FORMAT_MODULE_PATH = ["config.formats"]
@@ -111,6 +114,25 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
+# Uploads: evidence files on progress updates. actions/uploads.py refuses a file
+# over UPLOAD_MAX_BYTES, or whose name or contents are not an accepted kind; the
+# web server in front should refuse bodies a little larger than this as well.
+# https://docs.djangoproject.com/en/5.2/ref/settings/#file-upload-settings
+UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
+# Files above this are streamed to a temporary file rather than held in memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# The form fields of a request, files not counted: no form here comes near it.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+# One evidence file per update; a request carrying more is refused (400).
+DATA_UPLOAD_MAX_NUMBER_FILES = 5
+FILE_UPLOAD_PERMISSIONS = 0o640
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o750
+# Ofsted letters and reports imported as .txt, .pdf or .docx (findings/documents.py):
+# a thirty-page report PDF is about 1 MB, so 10 MB leaves room without letting a
+# huge file tie up a worker while its text is extracted.
+IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=10 * 1024 * 1024)
+
 # Templates
 # https://docs.djangoproject.com/en/5.2/ref/settings/#templates
 TEMPLATES = [
@@ -144,6 +166,34 @@ DEFAULT_FROM_EMAIL = env(
 )
 IMPROVEMENT_TEAM_MAILBOX = env("IMPROVEMENT_TEAM_MAILBOX", default="improvement-team@localhost")
 
+# Links in e-mails: the address people reach the service at, with no trailing slash.
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+
+# Reminders: the daily digest e-mail to action owners and their line managers.
+# The policy that reads these is actions/reminders.py; the README's "Reminders"
+# section says what each part means. Digests go out on working days (Monday to
+# Friday less England and Wales bank holidays, from the holidays package) at
+# SEND_AT, London time.
+# https://python-holidays.readthedocs.io/
+REMINDERS = {
+    "SEND_AT": (env.int("REMINDERS_SEND_AT_HOUR", default=7), 0),
+    # Listed as "due soon" when due today or within this many days.
+    "DUE_SOON_DAYS": env.int("REMINDERS_DUE_SOON_DAYS", default=7),
+    # Listed as "stale" when there has been no progress update for this many days.
+    "STALE_AFTER_DAYS": env.int("REMINDERS_STALE_AFTER_DAYS", default=30),
+    # A line manager hears of a report's action once overdue by more than this.
+    "ESCALATE_AFTER_DAYS": env.int("REMINDERS_ESCALATE_AFTER_DAYS", default=14),
+    # England and Wales share their bank holidays; the holidays package files
+    # them under the United Kingdom's subdivision "ENG".
+    "HOLIDAYS_COUNTRY": "GB",
+    "HOLIDAYS_SUBDIVISION": "ENG",
+    # A digest the mail server refuses is tried again after RETRY_BACKOFF
+    # seconds, doubling each time up to RETRY_BACKOFF_MAX, MAX_ATTEMPTS in all.
+    "MAX_ATTEMPTS": env.int("REMINDERS_MAX_ATTEMPTS", default=6),
+    "RETRY_BACKOFF": env.int("REMINDERS_RETRY_BACKOFF", default=60),
+    "RETRY_BACKOFF_MAX": env.int("REMINDERS_RETRY_BACKOFF_MAX", default=30 * 60),
+}
+
 # Celery: with REDIS_URL set, a real worker and beat; without it, tasks run
 # in-process as soon as they are sent.
 # https://docs.celeryq.dev/en/stable/userguide/configuration.html
@@ -153,14 +203,40 @@ CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
+# A task is acknowledged only once it has finished, and a worker takes one
+# task at a time, so a worker that dies takes no queue of unstarted work with it.
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# A task whose worker process is killed is not handed out again (that could
+# loop forever on a task that kills its worker); the reminder sweep re-derives
+# from its ledger whatever such a task left unsent.
+CELERY_TASK_REJECT_ON_WORKER_LOST = False
 CELERY_TASK_TIME_LIMIT = 10 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 9 * 60
 # A task not acknowledged within this time is handed out again, so it must
-# outlast the longest task or a slow task would run twice.
+# outlast the longest task (CELERY_TASK_TIME_LIMIT, and every task's own
+# time_limit) and the longest retry countdown (REMINDERS["RETRY_BACKOFF_MAX"]:
+# Redis counts a waiting retry as unacknowledged), or work would run twice.
+# A test holds it above all of them.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 60 * 60}
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# The one beat's timetable, in London time. Readable keys: they are what the
+# beat logs. The catch-up sweep re-derives what is due from the database, so a
+# digest lost with a dead worker or a dropped message still goes the same day;
+# a digest already sent is never sent again.
+# https://docs.celeryq.dev/en/stable/userguide/periodic-tasks.html
+CELERY_BEAT_SCHEDULE = {
+    "reminders: daily digests at 07:00 on weekdays": {
+        "task": "actions.tasks.send_reminders",
+        "schedule": crontab(
+            minute=REMINDERS["SEND_AT"][1], hour=REMINDERS["SEND_AT"][0], day_of_week="mon-fri"
+        ),
+    },
+    "reminders: catch-up sweep at half past each hour of the working day": {
+        "task": "actions.tasks.send_reminders",
+        "schedule": crontab(minute=30, hour="7-17", day_of_week="mon-fri"),
+    },
+}
 
 # Where the documents the demo data was taken from are kept, when present.
 SEEDS_DIR = Path(env("SEEDS_DIR", default=str(BASE_DIR.parent / "shared" / "seeds")))

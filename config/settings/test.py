@@ -20,3 +20,8 @@ if not env("DATABASE_URL", default=""):
 # Tasks run in-process in tests unless a test starts a real worker itself.
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_BROKER_URL = env("REDIS_URL", default="") or "memory://"
+
+# Static files come from the finders in tests; nothing is collected.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
+STATIC_ROOT = tempfile.mkdtemp(prefix="tracker-test-static-")

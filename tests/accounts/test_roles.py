@@ -1,13 +1,16 @@
 """The three roles exist after ``migrate`` with exactly the permissions they should hold."""
 
 import pytest
+from django.apps import apps
 from django.contrib.auth.models import Group
 
 from accounts.roles import (
     IMPROVEMENT_TEAM,
     ROLE_PERMISSIONS,
+    ROLES,
     SCRUTINY_MEMBER,
     SENIOR_LEADER,
+    sync_role_permissions,
 )
 
 pytestmark = pytest.mark.django_db
@@ -55,3 +58,17 @@ def test_it_lets_the_improvement_team_change_and_delete_every_domain_record():
 def test_senior_leaders_cannot_change_records():
     writes = ("add_", "change_", "delete_")
     assert not any(p.split(".")[1].startswith(writes) for p in held(SENIOR_LEADER))
+
+
+def test_it_puts_the_roles_back_with_the_running_apps():
+    Group.objects.filter(name__in=ROLES).delete()
+    sync_role_permissions(apps)
+    assert {role: held(role) for role in ROLES} == {role: ROLE_PERMISSIONS[role] for role in ROLES}
+
+
+def test_it_leaves_the_running_apps_as_they_were_after_putting_the_roles_back():
+    # Transactional tests' flushes rely on post_migrate, which skips any app whose
+    # models_module is None.
+    before = {config.label: config.models_module for config in apps.get_app_configs()}
+    sync_role_permissions(apps)
+    assert {config.label: config.models_module for config in apps.get_app_configs()} == before

@@ -1,0 +1,657 @@
+"""The reminder policy: who gets a digest e-mail on which day, what it lists, and
+how each digest is sent once and only once.
+
+Plain functions over the models. The Celery tasks (``actions.tasks``), the
+``send_reminders`` command and the tests all call these, so a sweep behaves the
+same with a worker, from cron, and in-process.
+
+The rules (numbers from ``settings.REMINDERS``):
+
+- Digests go out on working days, Monday to Friday less England and Wales bank
+  holidays, from 07:00 London time. Each person gets at most one a day, and
+  nobody gets one with nothing in it.
+- A person's digest lists their open actions that are overdue; those due today
+  or within the next 7 days, unless they have switched that part off
+  (``User.reminders_due_soon``); and those with no progress update for 30 days
+  (counting from the action's creation when it has never had one). An action
+  is listed once, in the first of those parts it fits.
+- A line manager's digest also lists their direct reports' actions overdue by
+  more than 14 days. Where the owner has no active line manager, or the action
+  no owner, that goes to the improvement team's mailbox in a digest of its own.
+
+Delivery, with ``ReminderDigest`` as the ledger:
+
+1. ``prepare_sweep`` works out every digest due in a fixed number of queries,
+   however many actions there are, and writes one ledger row per (person, day).
+   The unique constraints make a second sweep's rows no-ops, so what a digest
+   lists is decided once, and a digest sent again after a crash says the same.
+2. ``deliver_digest`` claims one row with ``SELECT ... FOR UPDATE SKIP LOCKED``
+   where it is still pending, hands the e-mail to the mail backend and marks the
+   row sent, all in one transaction. Another sweep skips a row being sent and
+   finds it no longer pending once sent. A worker that dies mid-way holds no
+   lock after its connection drops and marks nothing sent, so the row stays
+   pending and the next sweep sends it. A refused e-mail is recorded and tried
+   again with backoff; after ``MAX_ATTEMPTS`` the row is marked failed.
+
+The one gap no ledger can close: a process killed after the mail server
+accepted the e-mail but before the commit sends that digest again on the next
+sweep. It carries the same Message-ID both times, so mail programs that drop
+duplicates show it once.
+"""
+
+import datetime as dt
+import enum
+import functools
+import logging
+from dataclasses import dataclass, field
+from email.utils import formataddr
+from urllib.parse import urlsplit
+
+import holidays
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
+from django.template.loader import render_to_string
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+
+from .models import ActionUpdate, DigestState, ImprovementAction, ReminderDigest
+
+log = logging.getLogger(__name__)
+
+TEAM = None  # the recipient key of the improvement team's mailbox digest
+
+
+def policy():
+    """The thresholds, read on each call so that tests can change them."""
+    return settings.REMINDERS
+
+
+# When ------------------------------------------------------------------------
+
+
+@functools.lru_cache(maxsize=8)
+def _bank_holidays(country, subdivision):
+    return holidays.country_holidays(country, subdiv=subdivision)
+
+
+def is_working_day(day):
+    """Monday to Friday, and not an England and Wales bank holiday."""
+    if day.weekday() >= 5:
+        return False
+    rules = policy()
+    return day not in _bank_holidays(rules["HOLIDAYS_COUNTRY"], rules["HOLIDAYS_SUBDIVISION"])
+
+
+def reminder_day(now=None):
+    """The day whose digests are due at ``now``: today in London from the send
+    time on a working day, otherwise None."""
+    local = timezone.localtime(now or timezone.now())
+    hour, minute = policy()["SEND_AT"]
+    if not is_working_day(local.date()) or local.time() < dt.time(hour, minute):
+        return None
+    return local.date()
+
+
+def _local_midnight(day):
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+def _last_activity():
+    """When an action last had a progress update, or else when it was created:
+    for saying so in the e-mail, a few actions at a time."""
+    latest_update = (
+        ActionUpdate.objects.filter(action=OuterRef("pk"))
+        .order_by("-created_at")
+        .values("created_at")[:1]
+    )
+    created = (
+        ImprovementAction.history.model.objects.filter(id=OuterRef("pk"), history_type="+")
+        .order_by("history_date")
+        .values("history_date")[:1]
+    )
+    return Coalesce(Subquery(latest_update), Subquery(created))
+
+
+def _stale(before):
+    """No progress update since ``before``: its last update, or its creation if
+    it has never had one, was earlier. Written as EXISTS tests, which the
+    database answers for every action at once with semi-joins, rather than
+    working out each action's last update."""
+    updates = ActionUpdate.objects.filter(action=OuterRef("pk"))
+    created_before = ImprovementAction.history.model.objects.filter(
+        id=OuterRef("pk"), history_type="+", history_date__lt=before
+    )
+    return ~Exists(updates.filter(created_at__gte=before)) & (
+        Exists(updates) | Exists(created_before)
+    )
+
+
+# What ------------------------------------------------------------------------
+
+
+@dataclass
+class Plan:
+    """One digest's contents as primary keys, before it is written down."""
+
+    recipient_id: int | None  # None: the improvement team's mailbox
+    address: str
+    overdue: list = field(default_factory=list)
+    due_soon: list = field(default_factory=list)
+    stale: list = field(default_factory=list)
+    escalated: list = field(default_factory=list)
+
+    @property
+    def is_empty(self):
+        return not (self.overdue or self.due_soon or self.stale or self.escalated)
+
+    def as_digest(self, day, now):
+        return ReminderDigest(
+            day=day,
+            recipient_id=self.recipient_id,
+            address=self.address,
+            overdue=self.overdue,
+            due_soon=self.due_soon,
+            stale=self.stale,
+            escalated=self.escalated,
+            created_at=now,
+        )
+
+
+def plan_digests(day):
+    """Every digest due on ``day``, one per recipient, none empty.
+
+    Two queries whatever the number of actions: one over owners' open actions,
+    one over long-overdue actions for escalation. None on a non-working day.
+    """
+    if not is_working_day(day):
+        return []
+    rules = policy()
+    soon_until = day + dt.timedelta(days=rules["DUE_SOON_DAYS"])
+    # Stale when the last update's London date is STALE_AFTER_DAYS or more ago.
+    stale_before = _local_midnight(day - dt.timedelta(days=rules["STALE_AFTER_DAYS"] - 1))
+    # Overdue by more than ESCALATE_AFTER_DAYS days.
+    escalate_before = day - dt.timedelta(days=rules["ESCALATE_AFTER_DAYS"])
+
+    plans = {}
+
+    def plan_for(key, address):
+        if key not in plans:
+            plans[key] = Plan(recipient_id=key, address=address)
+        return plans[key]
+
+    owned = (
+        ImprovementAction.objects.open()
+        .filter(owner__is_active=True)
+        .annotate(is_stale=ExpressionWrapper(_stale(stale_before), output_field=BooleanField()))
+        .filter(Q(due_date__lte=soon_until) | Q(is_stale=True))
+        .order_by("due_date", "reference")
+        .values_list(
+            "pk", "owner_id", "owner__email", "owner__reminders_due_soon", "due_date", "is_stale"
+        )
+    )
+    for pk, owner_id, email, wants_due_soon, due_date, is_stale in owned:
+        if due_date < day:
+            plan_for(owner_id, email).overdue.append(pk)
+        elif due_date <= soon_until and wants_due_soon:
+            plan_for(owner_id, email).due_soon.append(pk)
+        elif is_stale:
+            plan_for(owner_id, email).stale.append(pk)
+
+    long_overdue = (
+        ImprovementAction.objects.open()
+        .filter(due_date__lt=escalate_before)
+        .order_by("due_date", "reference")
+        .values_list(
+            "pk",
+            "owner__line_manager_id",
+            "owner__line_manager__email",
+            "owner__line_manager__is_active",
+        )
+    )
+    for pk, manager_id, manager_email, manager_active in long_overdue:
+        if manager_id is not None and manager_active:
+            plan_for(manager_id, manager_email).escalated.append(pk)
+        else:
+            plan_for(TEAM, settings.IMPROVEMENT_TEAM_MAILBOX).escalated.append(pk)
+
+    return sorted(
+        (plan for plan in plans.values() if not plan.is_empty), key=lambda plan: plan.address
+    )
+
+
+# Delivery ----------------------------------------------------------------------
+
+
+class Outcome(enum.Enum):
+    SENT = "sent"
+    NOT_CLAIMED = "not claimed"  # sent already, being sent by another, or waiting to retry
+    NOTHING_TO_SEND = "nothing to send"  # everything it listed was completed since
+    WILL_RETRY = "will retry"
+    GAVE_UP = "gave up"
+
+
+@dataclass
+class Delivery:
+    outcome: Outcome
+    address: str = ""
+    recipient_key: object = None
+    retry_in: int | None = None  # seconds
+
+
+@dataclass
+class SweepResult:
+    day: dt.date
+    sent: int = 0
+    people: int = 0
+    already_sent: int = 0
+    failed: int = 0
+    dry_run: bool = False
+    would_send: list = field(default_factory=list)
+
+    @property
+    def summary(self):
+        return (
+            f"sent {self.sent} digests to {self.people} people ({self.already_sent} already sent)"
+        )
+
+
+def pending_digest_pks(day, now=None):
+    """The day's digests that are due to be sent now, oldest first."""
+    now = now or timezone.now()
+    return list(
+        ReminderDigest.objects.filter(day=day, state=DigestState.PENDING)
+        .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
+def prepare_sweep(day, now=None):
+    """Write ``day``'s digests to the ledger, once per person however often this
+    runs, and return those waiting to be sent."""
+    now = now or timezone.now()
+    digests = [plan.as_digest(day, now) for plan in plan_digests(day)]
+    with transaction.atomic():
+        # A row already there (an earlier sweep's, sent or not) wins: this
+        # sweep's copy is dropped by the unique constraint.
+        ReminderDigest.objects.bulk_create(digests, ignore_conflicts=True, batch_size=1000)
+    return pending_digest_pks(day, now)
+
+
+def retry_delay(attempts):
+    """Seconds to wait after the ``attempts``-th failure: doubling, capped."""
+    rules = policy()
+    return min(rules["RETRY_BACKOFF"] * 2 ** (attempts - 1), rules["RETRY_BACKOFF_MAX"])
+
+
+class _SendFailed(Exception):
+    pass
+
+
+def _recipient_key(digest):
+    return digest.recipient_id if digest.recipient_id is not None else TEAM
+
+
+def deliver_digest(digest_pk, now=None, connection=None):
+    """Send one digest if it is still pending, and mark it sent in the same
+    transaction that holds its lock. Safe to call any number of times, from any
+    number of processes at once."""
+    now = now or timezone.now()
+    try:
+        with transaction.atomic():
+            digest = (
+                ReminderDigest.objects.select_for_update(skip_locked=True, of=("self",))
+                .select_related("recipient")
+                .filter(pk=digest_pk, state=DigestState.PENDING)
+                .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+                .first()
+            )
+            if digest is None:
+                return Delivery(Outcome.NOT_CLAIMED)
+            recipient = digest.recipient
+            if recipient is not None:
+                # To the address they have now, if they changed it since 07:00.
+                digest.address = recipient.email
+            delivery = Delivery(
+                Outcome.SENT, address=digest.address, recipient_key=_recipient_key(digest)
+            )
+            content = digest_content(digest)
+            if content.is_empty or (recipient is not None and not recipient.is_active):
+                digest.state = DigestState.SKIPPED
+                digest.save(update_fields=["state"])
+                delivery.outcome = Outcome.NOTHING_TO_SEND
+                return delivery
+            message = build_message(digest, content, connection=connection)
+            try:
+                message.send()
+            except Exception as error:
+                # Leaving the block rolls back whatever the backend did inside it.
+                raise _SendFailed(error) from error
+            digest.state = DigestState.SENT
+            digest.sent_at = timezone.now()
+            digest.attempts += 1
+            digest.next_attempt_at = None
+            digest.last_error = ""
+            digest.save(
+                update_fields=[
+                    "address",
+                    "state",
+                    "sent_at",
+                    "attempts",
+                    "next_attempt_at",
+                    "last_error",
+                ]
+            )
+            return delivery
+    except _SendFailed as failure:
+        return _record_failure(digest_pk, failure.__cause__, now)
+
+
+def _record_failure(digest_pk, error, now):
+    with transaction.atomic():
+        digest = (
+            ReminderDigest.objects.select_for_update(skip_locked=True)
+            .filter(pk=digest_pk, state=DigestState.PENDING)
+            .first()
+        )
+        if digest is None:  # another sweep sent it meanwhile
+            return Delivery(Outcome.NOT_CLAIMED)
+        digest.attempts += 1
+        digest.last_error = f"{type(error).__name__}: {error}"[:2000]
+        delivery = Delivery(
+            Outcome.WILL_RETRY, address=digest.address, recipient_key=_recipient_key(digest)
+        )
+        if digest.attempts >= policy()["MAX_ATTEMPTS"]:
+            digest.state = DigestState.FAILED
+            digest.next_attempt_at = None
+            delivery.outcome = Outcome.GAVE_UP
+            log.error(
+                "Gave up on the reminder digest %s to %s after %s attempts: %s",
+                digest.pk,
+                digest.address,
+                digest.attempts,
+                digest.last_error,
+            )
+        else:
+            delivery.retry_in = retry_delay(digest.attempts)
+            digest.next_attempt_at = now + dt.timedelta(seconds=delivery.retry_in)
+            log.warning(
+                "The reminder digest %s to %s was refused (attempt %s), trying again in %ss: %s",
+                digest.pk,
+                digest.address,
+                digest.attempts,
+                delivery.retry_in,
+                digest.last_error,
+            )
+        digest.save(update_fields=["attempts", "last_error", "state", "next_attempt_at"])
+        return delivery
+
+
+def run_sweep(day, now=None, dry_run=False):
+    """The whole sweep in this process: the ``send_reminders`` command's way."""
+    now = now or timezone.now()
+    result = SweepResult(day=day, dry_run=dry_run)
+    if dry_run:
+        already = set(ReminderDigest.objects.filter(day=day).values_list("recipient_id", flat=True))
+        result.would_send = [p for p in plan_digests(day) if p.recipient_id not in already]
+        result.already_sent = ReminderDigest.objects.filter(day=day, state=DigestState.SENT).count()
+        return result
+    people = set()
+    for pk in prepare_sweep(day, now):
+        delivery = deliver_digest(pk, now)
+        if delivery.outcome is Outcome.SENT:
+            result.sent += 1
+            people.add(delivery.recipient_key)
+        elif delivery.outcome in (Outcome.WILL_RETRY, Outcome.GAVE_UP):
+            result.failed += 1
+    result.people = len(people)
+    sent_today = ReminderDigest.objects.filter(day=day, state=DigestState.SENT).count()
+    result.already_sent = sent_today - result.sent
+    return result
+
+
+# The e-mail --------------------------------------------------------------------
+
+
+def action_update_url(action_pk):
+    """The absolute link to an action's update form."""
+    try:
+        path = reverse("actions:action_update", kwargs={"pk": action_pk})
+    except NoReverseMatch:
+        # The form's address, should its URL name not be registered.
+        path = f"/actions/{action_pk}/update/"
+    return f"{settings.SITE_URL.rstrip('/')}{path}"
+
+
+def _plural(count, one, many):
+    return one if count == 1 else many
+
+
+def _days(count):
+    return f"{count} day" if count == 1 else f"{count} days"
+
+
+@dataclass
+class Item:
+    action: ImprovementAction
+    link: str
+    when: str  # "12 days overdue", "due in 3 days", "no update for 41 days"
+
+    @property
+    def owner_name(self):
+        return str(self.action.owner) if self.action.owner_id else "No owner"
+
+
+@dataclass
+class Section:
+    key: str
+    heading: str
+    items: list
+
+
+@dataclass
+class DigestContent:
+    greeting: str
+    sections: list
+    footer: list  # paragraphs
+    subject: str = ""
+
+    @property
+    def is_empty(self):
+        return not any(section.items for section in self.sections)
+
+    @property
+    def intro(self):
+        return [section.heading for section in self.sections]
+
+
+def _overdue_when(action, day):
+    return f"{_days((day - action.due_date).days)} overdue"
+
+
+def _due_when(action, day):
+    days = (action.due_date - day).days
+    if days == 0:
+        return "due today"
+    if days == 1:
+        return "due tomorrow"
+    return f"due in {days} days"
+
+
+def _stale_when(action, day):
+    if action.last_activity is None:
+        return "no progress update yet"
+    since = timezone.localdate(action.last_activity)
+    return f"no progress update for {_days((day - since).days)}"
+
+
+def digest_content(digest):
+    """What the digest says, from its ledger row and the actions as they are now.
+
+    Actions completed since the row was written are left out; a part the person
+    has switched off since is left out too.
+    """
+    day = digest.day
+    rules = policy()
+    actions = ImprovementAction.objects.open().filter(pk__in=digest.action_pks)
+    if digest.stale:
+        actions = actions.annotate(last_activity=_last_activity())
+    actions = {action.pk: action for action in actions.select_related("owner")}
+
+    def items(pks, when):
+        return [
+            Item(actions[pk], action_update_url(pk), when(actions[pk], day))
+            for pk in pks
+            if pk in actions
+        ]
+
+    recipient = digest.recipient
+    wants_due_soon = recipient is None or recipient.reminders_due_soon
+    overdue = items(digest.overdue, _overdue_when)
+    due_soon = items(digest.due_soon, _due_when) if wants_due_soon else []
+    stale = items(digest.stale, _stale_when)
+    escalated = items(digest.escalated, _overdue_when)
+    soon_days = rules["DUE_SOON_DAYS"]
+    stale_days = rules["STALE_AFTER_DAYS"]
+    escalate_days = rules["ESCALATE_AFTER_DAYS"]
+    mailbox = settings.IMPROVEMENT_TEAM_MAILBOX
+
+    sections = []
+    if overdue:
+        n = len(overdue)
+        sections.append(
+            Section("overdue", f"You have {n} overdue {_plural(n, 'action', 'actions')}", overdue)
+        )
+    if due_soon:
+        n = len(due_soon)
+        sections.append(
+            Section(
+                "due_soon",
+                f"You have {n} {_plural(n, 'action', 'actions')} due in the next {soon_days} days",
+                due_soon,
+            )
+        )
+    if stale:
+        n = len(stale)
+        sections.append(
+            Section(
+                "stale",
+                f"{n} of your actions {_plural(n, 'has', 'have')} had no progress update "
+                f"for {stale_days} days or more",
+                stale,
+            )
+        )
+    if escalated:
+        n = len(escalated)
+        if recipient is None:
+            heading = (
+                f"{n} {_plural(n, 'action is', 'actions are')} more than {escalate_days} days "
+                f"overdue, with no line manager to tell"
+            )
+        else:
+            heading = (
+                f"{n} {_plural(n, 'action', 'actions')} owned by people you manage "
+                f"{_plural(n, 'is', 'are')} more than {escalate_days} days overdue"
+            )
+        sections.append(Section("escalated", heading, escalated))
+
+    if recipient is None:
+        greeting = "Hello improvement team,"
+        footer = [
+            "This e-mail goes to the improvement team's mailbox because the actions in it "
+            "have no owner, or their owner has no line manager recorded. Record a line "
+            "manager for the owner and these reminders will go to them instead.",
+            f"Reminders go out at most once each working day, and only when there is "
+            f"something to tell. Manage people at {settings.SITE_URL}/{settings.ADMIN_URL}.",
+        ]
+    else:
+        greeting = f"Dear {recipient.get_short_name()},"
+        footer = [
+            "You get this e-mail because you own improvement actions or manage someone who "
+            "does. It comes at most once each working day, and only when there is something "
+            "to tell you.",
+            f"To stop hearing about actions due in the next {soon_days} days, ask the "
+            f'improvement team ({mailbox}) to switch off "Remind me about actions due soon" '
+            f"for you. Overdue actions, actions with no recent update and your team's "
+            f"long-overdue actions are always included.",
+        ]
+    content = DigestContent(greeting=greeting, sections=sections, footer=footer)
+    content.subject = _subject(content)
+    return content
+
+
+def _subject(content):
+    counts = {section.key: len(section.items) for section in content.sections}
+    parts = []
+    if counts.get("overdue"):
+        parts.append(f"{counts['overdue']} overdue")
+    if counts.get("due_soon"):
+        parts.append(f"{counts['due_soon']} due soon")
+    if counts.get("stale"):
+        parts.append(f"{counts['stale']} with no recent update")
+    if counts.get("escalated"):
+        parts.append(f"{counts['escalated']} long overdue in your team")
+    return "Improvement actions: " + ", ".join(parts)
+
+
+def _message_id(digest):
+    domain = urlsplit(settings.SITE_URL).hostname or "localhost"
+    return f"<reminder-digest-{digest.pk}.{digest.day:%Y%m%d}@{domain}>"
+
+
+def build_message(digest, content, connection=None):
+    """The digest as an e-mail with a plain-text and an HTML part."""
+    context = {
+        "digest": digest,
+        "content": content,
+        "service_name": settings.SERVICE_NAME,
+        "site_url": settings.SITE_URL,
+    }
+    if digest.recipient is not None:
+        to = formataddr((digest.recipient.full_name, digest.address))
+    else:
+        to = digest.address
+    message = EmailMultiAlternatives(
+        subject=content.subject,
+        body=render_to_string("emails/digest.txt", context),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[to],
+        connection=connection,
+        headers={
+            # The same digest sent twice (see the module's note) is the same
+            # message to a mail program.
+            "Message-ID": _message_id(digest),
+            # Asks mail servers not to send out-of-office replies to it.
+            "Auto-Submitted": "auto-generated",
+            "X-Auto-Response-Suppress": "All",
+        },
+    )
+    message.attach_alternative(render_to_string("emails/digest.html", context), "text/html")
+    return message
+
+
+# The action page ---------------------------------------------------------------
+
+
+def last_reminded_at(action):
+    """When a digest sent to the action's owner last listed it, or None."""
+    if action.pk is None or action.owner_id is None:
+        return None
+    sent = (
+        ReminderDigest.objects.filter(recipient_id=action.owner_id, state=DigestState.SENT)
+        .order_by("-sent_at", "-pk")
+        .values_list("sent_at", "overdue", "due_soon", "stale")
+    )
+    # Newest first, a month of working days at a time: usually the first page.
+    page = 20
+    for start in range(0, 10_000, page):
+        rows = sent[start : start + page]
+        for sent_at, *parts in rows:
+            if any(action.pk in part for part in parts):
+                return sent_at
+        if len(rows) < page:
+            return None
+    return None

@@ -1,0 +1,167 @@
+"""Plain text out of an uploaded Ofsted letter or report (.txt, .pdf or .docx).
+
+Everything here treats the file as untrusted: a refusal is a DocumentError whose
+message is written to be shown to the user as it stands (GOV.UK file upload error
+wording), and nothing here touches the database.
+"""
+
+import io
+import zipfile
+from pathlib import PurePath
+
+from django.conf import settings
+
+ACCEPTED_KINDS = "a PDF, a Word document (.docx) or a plain text file"
+TEXT_ENCODINGS = ("utf-8-sig", "cp1252")
+PDF_MAGIC = b"%PDF-"
+ZIP_MAGIC = b"PK\x03\x04"
+# Word saves a password-protected .docx as an OLE compound file, not a zip.
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+# Ofsted's longest reports run to about 40 pages; a far longer PDF is not one of
+# theirs and would only tie up the worker extracting it.
+MAX_PDF_PAGES = 300
+# A .docx is a zip: refuse one that would inflate to far more than any letter.
+MAX_DOCX_UNZIPPED_BYTES = 100 * 1024 * 1024
+# Text with more control characters than this share is binary, whatever its name.
+MAX_CONTROL_CHARACTER_SHARE = 0.01
+
+
+class DocumentError(ValueError):
+    """The file cannot be turned into text; str(error) is the message for the user."""
+
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message
+
+
+def extract_text(name: str, data: bytes, max_bytes: int | None = None) -> str:
+    """The document's text: a line per line, a blank line between paragraphs where the
+    file marks them, and a form feed between the pages of a PDF."""
+    limit = settings.IMPORT_MAX_BYTES if max_bytes is None else max_bytes
+    if not data:
+        raise DocumentError("The selected file is empty")
+    if len(data) > limit:
+        raise DocumentError(f"The selected file must be smaller than {_megabytes(limit)}")
+    suffix = PurePath(name or "").suffix.lower()
+    if suffix == ".pdf":
+        text = _pdf_text(data)
+    elif suffix == ".docx":
+        text = _docx_text(data)
+    elif suffix in (".txt", ".text", ""):
+        text = _plain_text(data)
+    else:
+        raise DocumentError(f"The selected file must be {ACCEPTED_KINDS}")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not text.strip():
+        raise DocumentError(
+            "The selected file has no text in it that can be read (it may be a scanned image)"
+        )
+    return text
+
+
+def _megabytes(size):
+    megabytes = size / (1024 * 1024)
+    return f"{megabytes:g}MB" if megabytes >= 1 else f"{max(size // 1024, 1)}KB"
+
+
+def _plain_text(data):
+    if data.startswith((PDF_MAGIC, ZIP_MAGIC, OLE_MAGIC)) or b"\x00" in data:
+        raise DocumentError(f"The selected file must be {ACCEPTED_KINDS}")
+    for encoding in TEXT_ENCODINGS:
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        break
+    else:
+        raise DocumentError(f"The selected file must be {ACCEPTED_KINDS}")
+    controls = sum(1 for char in text if ord(char) < 32 and char not in "\n\r\t\f")
+    if controls > len(text) * MAX_CONTROL_CHARACTER_SHARE:
+        raise DocumentError(f"The selected file must be {ACCEPTED_KINDS}")
+    return text
+
+
+def _pdf_text(data):
+    # Imported here so that the parsers and commands load without the PDF library.
+    from pypdf import PdfReader
+    from pypdf.errors import DependencyError, FileNotDecryptedError
+
+    if not data.lstrip()[:1024].startswith(PDF_MAGIC) and PDF_MAGIC not in data[:1024]:
+        raise DocumentError("The selected file is not a valid PDF")
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted and not _opens_without_password(reader):
+            raise DocumentError("The selected file is password protected")
+        if len(reader.pages) > MAX_PDF_PAGES:
+            raise DocumentError(f"The selected file must have fewer than {MAX_PDF_PAGES} pages")
+        pages = [page.extract_text() or "" for page in reader.pages]
+    except DocumentError:
+        raise
+    except (FileNotDecryptedError, DependencyError) as error:
+        raise DocumentError("The selected file is password protected") from error
+    # pypdf raises a wide and changing set of exceptions on damaged files (its own,
+    # but also KeyError, TypeError, zlib.error...): every one means the same here.
+    except Exception as error:
+        raise DocumentError("The selected file is not a valid PDF") from error
+    # A form feed between pages lets the parsers find running headers and footers.
+    return "\n\f\n".join(pages)
+
+
+def _opens_without_password(reader):
+    # Published PDFs are often encrypted with an owner password only, which
+    # restricts editing but lets anyone read them: the empty password opens those.
+    try:
+        return bool(reader.decrypt(""))
+    # An unsupported cipher is as good as a password: the file cannot be read.
+    except Exception:
+        return False
+
+
+def _docx_text(data):
+    import docx
+
+    if data.startswith(OLE_MAGIC):
+        raise DocumentError("The selected file is password protected")
+    if not data.startswith(ZIP_MAGIC):
+        raise DocumentError("The selected file is not a valid Word document")
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unzipped = sum(member.file_size for member in archive.infolist())
+        if unzipped > MAX_DOCX_UNZIPPED_BYTES:
+            raise DocumentError("The selected file is not a valid Word document")
+        document = docx.Document(io.BytesIO(data))
+        return "\n\n".join(_docx_blocks(document))
+    except DocumentError:
+        raise
+    # python-docx and lxml raise many kinds of error on a damaged file.
+    except Exception as error:
+        raise DocumentError("The selected file is not a valid Word document") from error
+
+
+def _docx_blocks(document):
+    """Paragraphs and table rows in the order they appear in the document body."""
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    for block in document.iter_inner_content():
+        if isinstance(block, Paragraph):
+            text = block.text.strip()
+            if text and _is_list_item(block):
+                text = f"- {text}"
+            if text:
+                yield text
+        elif isinstance(block, Table):
+            for row in block.rows:
+                cells = [cell.text.strip() for cell in row.cells]
+                # A merged cell repeats in every column it spans.
+                unique = [c for i, c in enumerate(cells) if c and c not in cells[:i]]
+                if unique:
+                    yield "  ".join(unique)
+
+
+def _is_list_item(paragraph):
+    style_name = (paragraph.style.name if paragraph.style is not None else "") or ""
+    if "list" in style_name.lower():
+        return True
+    properties = paragraph._p.pPr
+    return properties is not None and properties.numPr is not None

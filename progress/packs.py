@@ -1,0 +1,216 @@
+"""Committee packs: what scrutiny members are shown for one committee, worked out
+once and kept.
+
+``freeze`` computes everything a pack shows into its ``snapshot`` (plain JSON):
+the ratings matrix as at the committee's date, the RAG summary as at that date,
+each action's progress, and what changed since the previous pack, read from the
+history. The pack's pages render from the snapshot alone, so later edits to
+actions, ratings or updates never change a pack that has gone to councillors.
+
+Actions' status and due dates are as recorded when the pack is frozen; their RAG
+is worked out as at the committee's date; an update counts if it was shared with
+scrutiny by the end of that date.
+"""
+
+from django.db import transaction
+from django.db.models import Count
+from django.utils import timezone
+
+from accounts.audit import acting_as
+from accounts.history import previous_rows
+from actions.models import RAG_ORDER, ActionUpdate, ImprovementAction, Rag, Status
+from findings.models import AreaRating
+from inspections.models import AreaOfConcern, Visit
+
+from .models import CommitteePack
+from .scrutiny import RATING_LABELS, SCRUTINY_VIEW, action_progress, matrix_as_at
+
+SNAPSHOT_VERSION = 1
+STATUS_LABELS = dict(Status.choices)
+
+
+def latest_pack_before(day):
+    """The pack a new one as at ``day`` reports changes since."""
+    return (
+        CommitteePack.objects.filter(committee_date__lt=day)
+        .order_by("-committee_date", "-frozen_at", "-pk")
+        .first()
+    )
+
+
+def freeze(pack, user):
+    """Work out ``pack``'s snapshot and save it, recorded as ``user``'s doing."""
+    pack.frozen_by = user
+    pack.frozen_at = timezone.now()
+    if pack.previous is None:
+        pack.previous = latest_pack_before(pack.committee_date)
+    pack.snapshot = snapshot(pack)
+    acting_as(pack, user)
+    with transaction.atomic():
+        pack.save()
+    return pack
+
+
+def snapshot(pack):
+    day = pack.committee_date
+    previous = pack.previous
+    return {
+        "version": SNAPSHOT_VERSION,
+        "title": pack.title,
+        "as_at": day.isoformat(),
+        "frozen_at": timezone.localtime(pack.frozen_at).isoformat(),
+        "frozen_by": pack.frozen_by.public_label,
+        "matrix": matrix_as_at(day),
+        "rag_summary": rag_summary(day),
+        "actions": action_progress(ImprovementAction.objects.all(), today=day),
+        "previous": None
+        if previous is None
+        else {
+            "title": previous.title,
+            "as_at": previous.committee_date.isoformat(),
+            "frozen_at": timezone.localtime(previous.frozen_at).isoformat(),
+        },
+        "changes": None
+        if previous is None
+        else changes_between(previous.frozen_at, pack.frozen_at),
+    }
+
+
+def rag_summary(day):
+    """How many actions were red, amber, green or done, as at ``day``."""
+    counts = dict(
+        ImprovementAction.objects.with_rag(today=day)
+        .order_by()
+        .values("rag")
+        .annotate(count=Count("pk"))
+        .values_list("rag", "count")
+    )
+    rows = [
+        {"rag": rag.value, "label": rag.label, "count": counts.get(rag.value, 0)}
+        for rag in sorted(Rag, key=RAG_ORDER.get)
+    ]
+    return {"rows": rows, "total": sum(row["count"] for row in rows)}
+
+
+# What changed between two packs -------------------------------------------------------
+
+
+def changes_between(since, until):
+    """What changed after ``since`` and up to ``until``, oldest first, from the
+    history rows of actions, shared updates, ratings and letters."""
+    changes = [
+        *_action_changes(since, until),
+        *_update_changes(since, until),
+        *_rating_changes(since, until),
+        *_letter_changes(since, until),
+    ]
+    changes.sort(key=lambda change: (change["at"], change["text"]))
+    return changes
+
+
+def _rows_between(model, since, until):
+    history = model.history.model
+    rows = list(
+        history.objects.filter(history_date__gt=since, history_date__lte=until).order_by(
+            "history_date", "history_id"
+        )
+    )
+    return rows, previous_rows(history, rows) if rows else {}
+
+
+def _change(row, kind, text):
+    return {
+        "at": timezone.localtime(row.history_date).date().isoformat(),
+        "kind": kind,
+        "text": text,
+    }
+
+
+def _action_changes(since, until):
+    rows, before = _rows_between(ImprovementAction, since, until)
+    for row in rows:
+        name = f"{row.reference} {row.title}"
+        if row.history_type == "+":
+            yield _change(row, "action", f"New action {name}, due {_day(row.due_date)}")
+            continue
+        if row.history_type == "-":
+            yield _change(row, "action", f"Action {name} removed")
+            continue
+        earlier = before.get(row.history_id)
+        if earlier is None:
+            continue
+        if row.status != earlier.status:
+            if row.status == Status.COMPLETED:
+                text = f"{name} completed (was {STATUS_LABELS[earlier.status].lower()})"
+            else:
+                text = (
+                    f"{name}: status changed from {STATUS_LABELS[earlier.status]} "
+                    f"to {STATUS_LABELS[row.status]}"
+                )
+            yield _change(row, "action", text)
+        if row.due_date != earlier.due_date:
+            yield _change(
+                row,
+                "action",
+                f"{name}: due date moved from {_day(earlier.due_date)} to {_day(row.due_date)}",
+            )
+
+
+def _update_changes(since, until):
+    rows, before = _rows_between(ActionUpdate, since, until)
+    shared = []
+    for row in rows:
+        earlier = before.get(row.history_id)
+        was_shared = earlier is not None and earlier.shareable_with_scrutiny
+        if row.history_type != "-" and row.shareable_with_scrutiny and not was_shared:
+            shared.append(row)
+    references = dict(
+        ImprovementAction.objects.filter(pk__in={row.action_id for row in shared}).values_list(
+            "pk", "reference"
+        )
+    )
+    for row in shared:
+        reference = references.get(row.action_id)
+        if reference:
+            yield _change(row, "update", f"{reference}: progress update shared")
+
+
+def _rating_changes(since, until):
+    rows, before = _rows_between(AreaRating, since, until)
+    visits = {
+        visit.pk: visit
+        for visit in Visit.objects.visible_to(SCRUTINY_VIEW).filter(
+            pk__in={row.visit_id for row in rows}
+        )
+    }
+    areas = dict(
+        AreaOfConcern.objects.visible_to(SCRUTINY_VIEW)
+        .filter(pk__in={row.area_id for row in rows})
+        .values_list("pk", "title")
+    )
+    for row in rows:
+        visit, area = visits.get(row.visit_id), areas.get(row.area_id)
+        if visit is None or area is None:
+            continue  # an unpublished letter's rating is not scrutiny's to read yet
+        label = RATING_LABELS.get(row.rating, row.rating)
+        earlier = before.get(row.history_id)
+        if row.history_type == "+":
+            yield _change(row, "rating", f"{area}: rated {label} at {visit}")
+        elif row.history_type == "-":
+            yield _change(row, "rating", f"{area}: rating at {visit} withdrawn")
+        elif earlier is not None and earlier.rating != row.rating:
+            was = RATING_LABELS.get(earlier.rating, earlier.rating)
+            yield _change(row, "rating", f"{area}: rating at {visit} changed from {was} to {label}")
+
+
+def _letter_changes(since, until):
+    rows, before = _rows_between(Visit, since, until)
+    for row in rows:
+        earlier = before.get(row.history_id)
+        was_published = earlier is not None and earlier.is_published
+        if row.history_type != "-" and row.is_published and not was_published:
+            yield _change(row, "letter", f"Letter published: {row.instance}")
+
+
+def _day(value):
+    return f"{value.day} {value:%B %Y}" if value else "no date"

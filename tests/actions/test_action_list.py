@@ -1,0 +1,432 @@
+"""The action list: each filter, each sort, pagination, filters kept in every link,
+bad values answered with a message rather than an error page, and the same number
+of queries whatever the number of actions."""
+
+import datetime
+import re
+from html import unescape
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from actions.filters import ActionFilterForm, split_typed_date
+from actions.models import ImprovementAction, Priority, Status
+
+from .. import factories
+
+pytestmark = pytest.mark.django_db
+
+URL = reverse("actions:action_list")
+TODAY = datetime.date.today()
+
+
+def days(n):
+    return TODAY + datetime.timedelta(days=n)
+
+
+@pytest.fixture
+def team_client(client, improvement_officer):
+    client.force_login(improvement_officer)
+    return client
+
+
+def references(response):
+    """The references in the table, in the order shown."""
+    return [action.reference for action in response.context["actions"]]
+
+
+def links(response):
+    return [unescape(href) for href in re.findall(r'href="([^"]*)"', response.content.decode())]
+
+
+def make(reference, **kwargs):
+    kwargs.setdefault("due_date", days(60))
+    return factories.ImprovementActionFactory(reference=reference, **kwargs)
+
+
+def test_it_lists_actions_for_the_improvement_team(team_client):
+    make("A-001", title="Strengthen supervision")
+    response = team_client.get(URL)
+    assert response.status_code == 200
+    assert references(response) == ["A-001"]
+    assert "Strengthen supervision" in response.content.decode()
+
+
+def test_it_refuses_someone_with_no_role(client, action_owner):
+    client.force_login(action_owner)
+    assert client.get(URL).status_code == 403
+
+
+def test_it_sends_anonymous_people_to_sign_in(client):
+    response = client.get(URL)
+    assert response.status_code == 302
+    assert reverse("accounts:sign_in") in response.url
+
+
+def test_it_shows_the_rag_as_a_tag_with_its_word(team_client):
+    make("A-001", due_date=days(-1))
+    content = team_client.get(URL).content.decode()
+    assert re.search(r'<strong class="govuk-tag app-rag--red">\s*Red\s*</strong>', content)
+
+
+def test_it_filters_by_status(team_client):
+    make("A-001", status=Status.BLOCKED)
+    make("A-002", status=Status.IN_PROGRESS)
+    assert references(team_client.get(URL, {"status": "blocked"})) == ["A-001"]
+
+
+def test_it_filters_by_rag(team_client):
+    make("A-001", due_date=days(-3))  # red: overdue
+    make("A-002", due_date=days(5))  # amber: not started, due soon
+    make("A-003", due_date=days(60))  # green
+    assert references(team_client.get(URL, {"rag": "amber"})) == ["A-002"]
+
+
+def test_it_filters_by_owner(team_client, action_owner):
+    make("A-001", owner=action_owner)
+    make("A-002")
+    assert references(team_client.get(URL, {"owner": action_owner.pk})) == ["A-001"]
+
+
+def test_it_filters_actions_with_no_owner(team_client):
+    make("A-001", owner=None)
+    make("A-002")
+    assert references(team_client.get(URL, {"owner": "none"})) == ["A-001"]
+
+
+def test_it_filters_by_area_of_concern_listing_each_action_once(team_client):
+    area, other = factories.AreaOfConcernFactory(), factories.AreaOfConcernFactory()
+    linked = make("A-001")
+    linked.areas.add(area, other)
+    make("A-002").areas.add(other)
+    assert references(team_client.get(URL, {"area": area.pk})) == ["A-001"]
+    assert references(team_client.get(URL, {"area": other.pk})) == ["A-001", "A-002"]
+
+
+def test_it_filters_by_due_on_or_before_with_govuk_date_boxes(team_client):
+    make("A-001", due_date=datetime.date(2030, 3, 31))
+    make("A-002", due_date=datetime.date(2030, 4, 1))
+    response = team_client.get(
+        URL, {"due_before_0": "31", "due_before_1": "3", "due_before_2": "2030"}
+    )
+    assert references(response) == ["A-001"]
+
+
+def test_it_filters_by_due_on_or_after_with_govuk_date_boxes(team_client):
+    make("A-001", due_date=datetime.date(2030, 3, 31))
+    make("A-002", due_date=datetime.date(2030, 4, 1))
+    response = team_client.get(URL, {"due_after_0": "1", "due_after_1": "4", "due_after_2": "2030"})
+    assert references(response) == ["A-002"]
+
+
+def test_it_filters_by_a_due_date_typed_as_day_month_year(team_client):
+    make("A-001", due_date=datetime.date(2030, 3, 31))
+    make("A-002", due_date=datetime.date(2030, 4, 1))
+    assert references(team_client.get(URL, {"due_before": "31/03/2030"})) == ["A-001"]
+
+
+def test_it_fills_the_date_boxes_from_a_typed_date(team_client):
+    response = team_client.get(URL, {"due_after": "1/4/2030"})
+    content = response.content.decode()
+    assert re.search(
+        r'name="due_after_2"[^>]*value="2030"|value="2030"[^>]*name="due_after_2"', content
+    )
+
+
+def test_it_filters_overdue_only(team_client):
+    make("A-001", due_date=days(-1))
+    make("A-002", due_date=days(-1), status=Status.COMPLETED, completed_on=days(-2))
+    make("A-003", due_date=days(10))
+    assert references(team_client.get(URL, {"overdue": "on"})) == ["A-001"]
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("reference", "A-002"), ("title", "caseload"), ("description", "PARTNERS")],
+)
+def test_it_searches_reference_title_and_description(team_client, field, value):
+    make("A-001", title="Something else")
+    make("A-002", title="Reduce caseloads", description="Work with partners")
+    response = team_client.get(URL, {"q": value})
+    assert references(response) == ["A-002"]
+
+
+def test_it_combines_filters(team_client, action_owner):
+    make("A-001", owner=action_owner, status=Status.BLOCKED)
+    make("A-002", owner=action_owner, status=Status.IN_PROGRESS)
+    make("A-003", status=Status.BLOCKED)
+    response = team_client.get(URL, {"owner": action_owner.pk, "status": "blocked"})
+    assert references(response) == ["A-001"]
+
+
+@pytest.fixture
+def sortable():
+    """Three actions whose order differs on every sort key."""
+    owners = {name: factories.UserFactory(full_name=name) for name in ["Cara", "Abel", "Bea"]}
+    make(
+        "A-001",
+        owner=owners["Bea"],
+        due_date=days(30),
+        status=Status.IN_PROGRESS,
+        priority=Priority.LOW,
+    )
+    make(
+        "A-002",
+        owner=owners["Cara"],
+        due_date=days(-5),
+        status=Status.NOT_STARTED,
+        priority=Priority.MEDIUM,
+    )
+    make(
+        "A-003",
+        owner=owners["Abel"],
+        due_date=days(3),
+        status=Status.BLOCKED,
+        priority=Priority.HIGH,
+    )
+
+
+@pytest.mark.parametrize(
+    ("sort", "expected"),
+    [
+        ("reference", ["A-001", "A-002", "A-003"]),
+        ("-reference", ["A-003", "A-002", "A-001"]),
+        ("due_date", ["A-002", "A-003", "A-001"]),
+        ("-due_date", ["A-001", "A-003", "A-002"]),
+        # A-002 red (overdue), A-003 red (blocked), A-001 green: ties by reference.
+        ("rag", ["A-002", "A-003", "A-001"]),
+        ("-rag", ["A-001", "A-002", "A-003"]),
+        ("status", ["A-002", "A-001", "A-003"]),
+        ("-status", ["A-003", "A-001", "A-002"]),
+        ("owner", ["A-003", "A-001", "A-002"]),
+        ("-owner", ["A-002", "A-001", "A-003"]),
+        ("priority", ["A-003", "A-002", "A-001"]),
+        ("-priority", ["A-001", "A-002", "A-003"]),
+    ],
+)
+def test_it_sorts(team_client, sortable, sort, expected):
+    assert references(team_client.get(URL, {"sort": sort})) == expected
+
+
+def test_it_sorts_by_rag_rank_with_amber_between_red_and_green(team_client):
+    make("A-001", due_date=days(60))  # green
+    make("A-002", due_date=days(5))  # amber
+    make("A-003", due_date=days(-1))  # red
+    assert references(team_client.get(URL, {"sort": "rag"})) == ["A-003", "A-002", "A-001"]
+
+
+def test_it_reverses_the_sorted_column_when_its_heading_is_chosen_again(team_client, sortable):
+    response = team_client.get(URL, {"sort": "due_date"})
+    heading_links = [link for link in links(response) if "sort=" in link]
+    assert "?sort=-due_date" in heading_links
+    assert 'aria-sort="ascending"' in response.content.decode()
+
+
+@pytest.mark.parametrize("sort", ["bogus", "-", "--due_date", "due_date;drop", "\x00"])
+def test_it_ignores_an_unknown_sort_key(team_client, sortable, sort):
+    response = team_client.get(URL, {"sort": sort})
+    assert response.status_code == 200
+    assert references(response) == ["A-001", "A-002", "A-003"]
+
+
+@pytest.fixture
+def thirty_actions():
+    for number in range(1, 31):
+        make(f"A-{number:03d}")
+
+
+def test_it_shows_25_actions_a_page(team_client, thirty_actions):
+    response = team_client.get(URL)
+    assert references(response) == [f"A-{n:03d}" for n in range(1, 26)]
+
+
+def test_it_shows_the_next_page(team_client, thirty_actions):
+    response = team_client.get(URL, {"page": "2"})
+    assert references(response) == [f"A-{n:03d}" for n in range(26, 31)]
+    assert 'class="govuk-pagination"' in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("page", "first"),
+    [("abc", "A-001"), ("0", "A-026"), ("99", "A-026"), ("-1", "A-026"), ("1.5", "A-001")],
+)
+def test_it_answers_a_bad_page_number_with_a_page_not_an_error(
+    team_client, thirty_actions, page, first
+):
+    response = team_client.get(URL, {"page": page})
+    assert response.status_code == 200
+    assert references(response)[0] == first
+
+
+def test_it_keeps_filters_and_sort_in_page_links(team_client, thirty_actions):
+    response = team_client.get(URL, {"status": "not_started", "q": "A-0", "sort": "-due_date"})
+    page_links = [link for link in links(response) if "page=" in link]
+    assert page_links
+    for link in page_links:
+        query = parse_qs(urlsplit(link).query)
+        assert query["status"] == ["not_started"]
+        assert query["q"] == ["A-0"]
+        assert query["sort"] == ["-due_date"]
+
+
+def test_it_keeps_filters_in_sort_links_and_goes_back_to_the_first_page(
+    team_client, thirty_actions
+):
+    response = team_client.get(URL, {"status": "not_started", "overdue": "", "page": "2"})
+    sort_links = [link for link in links(response) if link.startswith("?sort=") or "&sort=" in link]
+    sort_links = [link for link in sort_links if "page=" not in link]
+    assert len(sort_links) == 6
+    for link in sort_links:
+        assert parse_qs(urlsplit(link).query)["status"] == ["not_started"]
+
+
+def test_it_keeps_the_sort_when_filters_are_applied(team_client):
+    response = team_client.get(URL, {"sort": "-priority"})
+    assert re.search(
+        r'<input type="hidden" name="sort" value="-priority">', response.content.decode()
+    )
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"status": "finished"}, "Choose a status from the list"),
+        ({"rag": "purple"}, "Choose a RAG rating from the list"),
+        ({"owner": "999999"}, "Choose an owner from the list"),
+        ({"owner": "x"}, "Choose an owner from the list"),
+        ({"area": "999999"}, "Choose an area of concern from the list"),
+        ({"due_before": "next tuesday"}, "The latest due date must be a real date"),
+        ({"due_after": "31/02/2030"}, "The earliest due date must be a real date"),
+        ({"due_after_0": "31", "due_after_1": "2", "due_after_2": "2030"}, "must be a real date"),
+        ({"due_after_0": "x", "due_after_1": "2", "due_after_2": "2030"}, "Enter a valid date"),
+        (
+            {"due_before_0": "1", "due_before_1": "1", "due_before_2": "2999"},
+            "between 1990 and 2100",
+        ),
+        ({"q": "x" * 201}, "Search must be 200 characters or fewer"),
+        ({"q": "nul\x00byte"}, "Null characters are not allowed"),
+    ],
+)
+def test_it_shows_an_error_for_a_bad_filter_value_and_still_lists(team_client, params, message):
+    make("A-001")
+    response = team_client.get(URL, params)
+    content = unescape(response.content.decode())
+    assert response.status_code == 200
+    assert "There is a problem" in content
+    assert message in content
+    assert "<title>Error: " in content
+    # The bad filter is left out; the list still shows.
+    assert references(response) == ["A-001"]
+
+
+def test_it_keeps_the_good_filters_when_one_is_bad(team_client):
+    make("A-001", status=Status.BLOCKED)
+    make("A-002")
+    response = team_client.get(URL, {"status": "blocked", "rag": "purple"})
+    assert references(response) == ["A-001"]
+
+
+def test_it_refuses_a_reversed_date_range(team_client):
+    make("A-001", due_date=datetime.date(2030, 6, 1))
+    response = team_client.get(URL, {"due_after": "1/7/2030", "due_before": "1/5/2030"})
+    assert "must be the same as or after the earliest due date" in unescape(
+        response.content.decode()
+    )
+
+
+def test_it_shows_no_error_on_a_first_visit(team_client):
+    response = team_client.get(URL)
+    assert "There is a problem" not in response.content.decode()
+    assert "<title>Error: " not in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("text", "parts"),
+    [
+        ("27/03/2024", ["27", "03", "2024"]),
+        ("1/4/2030", ["1", "4", "2030"]),
+        ("2024-03-27", ["27", "03", "2024"]),
+        ("27 March 2024", None),
+        ("", None),
+    ],
+)
+def test_it_reads_a_typed_date(text, parts):
+    assert split_typed_date(text) == parts
+
+
+def test_it_shows_scrutiny_members_owners_by_job_title(client, scrutiny_member, action_owner):
+    make("A-001", owner=action_owner)
+    client.force_login(scrutiny_member)
+    response = client.get(URL)
+    content = response.content.decode()
+    assert action_owner.job_title in content
+    assert action_owner.full_name not in content
+    assert action_owner.email not in content
+    assert "Add an action" not in content
+
+
+def test_it_offers_the_improvement_team_an_add_button(team_client):
+    assert reverse("actions:action_create") in team_client.get(URL).content.decode()
+
+
+def test_it_lists_owners_in_the_filter_by_name_for_officers(improvement_officer, action_owner):
+    make("A-001", owner=action_owner)
+    form = ActionFilterForm(user=improvement_officer)
+    assert (str(action_owner.pk), action_owner.full_name) in form.fields["owner"].choices
+
+
+def _bulk_actions(count):
+    owners = [factories.UserFactory() for _ in range(5)]
+    areas = [factories.AreaOfConcernFactory() for _ in range(3)]
+    actions = ImprovementAction.objects.bulk_create(
+        ImprovementAction(
+            reference=f"A-{number:04d}",
+            title=f"Action {number}",
+            owner=owners[number % len(owners)],
+            due_date=days(number % 90 - 30),
+            status=[Status.NOT_STARTED, Status.IN_PROGRESS, Status.BLOCKED][number % 3],
+        )
+        for number in range(1, count + 1)
+    )
+    links = ImprovementAction.areas.through
+    links.objects.bulk_create(
+        links(improvementaction_id=action.pk, areaofconcern_id=areas[index % 3].pk)
+        for index, action in enumerate(actions)
+    )
+    return owners, areas
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {},
+        {"sort": "-rag", "page": "2"},
+        {"sort": "owner", "status": "in_progress", "q": "Action", "overdue": "on"},
+        {"area": "AREA", "owner": "OWNER", "due_after": "1/1/2000"},
+    ],
+    ids=["plain", "sorted-page-2", "filtered", "area-and-owner"],
+)
+def test_it_runs_the_same_number_of_queries_for_10_and_1000_actions(
+    client, improvement_officer, params
+):
+    client.force_login(improvement_officer)
+
+    def count_queries(count):
+        ImprovementAction.areas.through.objects.all().delete()
+        ImprovementAction.objects.all().delete()
+        owners, areas = _bulk_actions(count)
+        wanted = {
+            key: (areas[0].pk if value == "AREA" else owners[0].pk if value == "OWNER" else value)
+            for key, value in params.items()
+        }
+        client.get(URL, wanted)  # warm up: sessions, content types
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(URL, wanted)
+        assert response.status_code == 200
+        assert response.context["actions"]
+        return len(queries)
+
+    assert count_queries(10) == count_queries(1000)
