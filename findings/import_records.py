@@ -16,8 +16,6 @@ start date). An update:
 - adds the improvements as areas of concern, updating one already there by title.
 """
 
-from dataclasses import dataclass
-
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Max
@@ -30,19 +28,8 @@ from .importing import evidence_key, first_sentence
 from .models import Finding, ImportedDocument
 
 
-@dataclass
-class Existing:
-    """The record a draft would update, and why it was recognised."""
-
-    record: object
-    same_document: bool
-
-    @property
-    def pk(self):
-        return self.record.pk
-
-
 def document_imported_before(draft):
+    """The earlier import of this very document (the same fingerprint), if any."""
     return (
         ImportedDocument.objects.filter(sha256=draft.sha256)
         .select_related("visit", "inspection", "authority")
@@ -51,36 +38,27 @@ def document_imported_before(draft):
 
 
 def existing_visit(draft, kind, start_date):
-    document = document_imported_before(draft)
-    if document is not None and document.visit_id and document.authority_id == draft.authority_id:
-        return Existing(document.visit, same_document=True)
-    if kind and start_date:
-        visit = (
-            Visit.objects.filter(authority_id=draft.authority_id, kind=kind, start_date=start_date)
-            .order_by("pk")
-            .first()
-        )
-        if visit is not None:
-            return Existing(visit, same_document=False)
-    return None
+    described = {"kind": kind, "start_date": start_date} if kind and start_date else None
+    return _existing(draft, "visit", Visit.objects, described)
 
 
 def existing_inspection(draft, start_date):
+    described = {"start_date": start_date} if start_date else None
+    return _existing(draft, "inspection", Inspection.objects, described)
+
+
+def _existing(draft, field, records, described):
+    """The record (a visit or an inspection, ``field`` of ImportedDocument) this draft
+    was imported as before, else the authority's record ``described`` by its fields."""
     document = document_imported_before(draft)
     if (
         document is not None
-        and document.inspection_id
+        and getattr(document, f"{field}_id")
         and document.authority_id == draft.authority_id
     ):
-        return Existing(document.inspection, same_document=True)
-    if start_date:
-        inspection = (
-            Inspection.objects.filter(authority_id=draft.authority_id, start_date=start_date)
-            .order_by("pk")
-            .first()
-        )
-        if inspection is not None:
-            return Existing(inspection, same_document=False)
+        return getattr(document, field)
+    if described:
+        return records.filter(authority_id=draft.authority_id, **described).order_by("pk").first()
     return None
 
 

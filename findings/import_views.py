@@ -214,9 +214,9 @@ class ImportReviewView(ImportPermissionMixin, PageTitleMixin, TemplateView):
         }
         if existing:
             visit.update(
-                follows=existing.record.follows_id or visit["follows"],
-                is_published=existing.record.is_published,
-                published_on=existing.record.published_on,
+                follows=existing.follows_id or visit["follows"],
+                is_published=existing.is_published,
+                published_on=existing.published_on,
             )
         areas = [
             {"key": f"a{index}", "title": title, "match": self.suggested_match(title)}
@@ -257,7 +257,7 @@ class ImportReviewView(ImportPermissionMixin, PageTitleMixin, TemplateView):
         them last time is a better suggestion than the cue words."""
         if existing is None:
             return {}
-        return {evidence_key(f.evidence): f for f in existing.record.findings.all()}
+        return {evidence_key(f.evidence): f for f in existing.findings.all()}
 
     def finding_initial(self, index, section, text, areas, earlier):
         known = earlier.get(evidence_key(text))
@@ -347,9 +347,9 @@ class ImportReviewView(ImportPermissionMixin, PageTitleMixin, TemplateView):
         }
         if existing:
             inspection.update(
-                kind=existing.record.kind,
-                published_on=existing.record.published_on,
-                report_url=existing.record.report_url,
+                kind=existing.kind,
+                published_on=existing.published_on,
+                report_url=existing.report_url,
             )
         for key, grade in (parsed.get("judgements") or {}).items():
             area = judgement_area(key, framework)
@@ -410,7 +410,7 @@ class ImportReviewView(ImportPermissionMixin, PageTitleMixin, TemplateView):
             [row for row in formset.cleaned_data if row and not row.get("DELETE")]
             for formset in formsets
         ]
-        user, record = self.request.user, existing.record if existing else None
+        user = self.request.user
         try:
             if self.is_letter:
                 saved = import_records.save_letter(
@@ -419,7 +419,7 @@ class ImportReviewView(ImportPermissionMixin, PageTitleMixin, TemplateView):
                     form=form,
                     area_rows=rows[0],
                     finding_rows=rows[1],
-                    visit=record,
+                    visit=existing,
                 )
             else:
                 saved = import_records.save_report(
@@ -427,7 +427,7 @@ class ImportReviewView(ImportPermissionMixin, PageTitleMixin, TemplateView):
                     draft=self.draft,
                     form=form,
                     improvement_rows=rows[0],
-                    inspection=record,
+                    inspection=existing,
                 )
         except IntegrityError:
             # Someone else confirmed the same document a moment ago.
@@ -441,7 +441,7 @@ class ImportReviewView(ImportPermissionMixin, PageTitleMixin, TemplateView):
         if existing is None:
             return "Nothing matches this document any more: confirm again to save it as new"
         return (
-            f"This matches {existing.record} already recorded: "
+            f"This matches {existing} already recorded: "
             "confirm again to update it rather than add another"
         )
 

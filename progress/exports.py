@@ -20,6 +20,7 @@ import io
 from dataclasses import dataclass
 from typing import Any
 
+from django.db import transaction
 from django.db.models import OuterRef, Prefetch, Subquery
 from django.utils import timezone
 from openpyxl import Workbook
@@ -54,6 +55,10 @@ def _field(name):
     return lambda row: getattr(row, name)
 
 
+def _letter_published(row):
+    return row.visit.is_published
+
+
 def _visit_published_on(row):
     return row.visit.published_on
 
@@ -72,7 +77,9 @@ class Table:
     def __init__(self, user, params=None, link=str):
         self.user = user
         self.params = params if params is not None else {}
-        self.link = link
+        # Worked out once: building each row's address from the request costs more
+        # than the rest of the row.
+        self.site = link("/").removesuffix("/")
         self.read_only = is_read_only(user)
 
     def allowed(self):
@@ -87,8 +94,15 @@ class Table:
     def values(self, row, columns):
         return [column.value(row) for column in columns]
 
+    def address(self, row):
+        return self.site + row.get_absolute_url()
+
     def each_row(self):
-        return self.rows().iterator(chunk_size=EXPORT_BATCH)
+        # In a transaction of its own: a CSV file is streamed after the view (and
+        # the request's transaction) has finished, and outside one PostgreSQL's
+        # cursor must work out and store every row before sending the first.
+        with transaction.atomic():
+            yield from self.rows().iterator(chunk_size=EXPORT_BATCH)
 
     @property
     def filename(self):
@@ -142,7 +156,7 @@ class ActionsTable(Table):
             Column("latest_update", "Latest update", _field("latest_update")),
             Column("latest_update_at", "Latest update posted", _field("latest_update_at")),
             Column("impact_signed_off_at", "Impact signed off", _field("signed_off_at")),
-            Column("url", "Link", lambda row: self.link(row.get_absolute_url())),
+            Column("url", "Link", self.address),
         ]
 
     def _owner(self, row):
@@ -180,13 +194,14 @@ class FindingsTable(Table):
             Column("id", "Id", _field("pk")),
             Column("visit", "Visit", lambda row: str(row.visit)),
             Column("visit_start_date", "Visit started", lambda row: row.visit.start_date),
-            Column("letter_published_on", "Letter published", _visit_published_on),
+            Column("letter_published", "Letter published", _letter_published),
+            Column("letter_published_on", "Publication date", _visit_published_on),
             Column("area_of_concern", "Area of concern", lambda row: row.area and row.area.title),
             Column("kind", "Kind", _display("kind")),
             Column("section", "Section", _display("section")),
             Column("summary", "Summary", _field("summary")),
             Column("evidence", "The letter's words", _field("evidence")),
-            Column("url", "Link", lambda row: self.link(row.get_absolute_url())),
+            Column("url", "Link", self.address),
         ]
 
 
@@ -208,10 +223,11 @@ class RatingsTable(Table):
             Column("area_of_concern", "Area of concern", lambda row: row.area.title),
             Column("visit", "Visit", lambda row: str(row.visit)),
             Column("visit_start_date", "Visit started", lambda row: row.visit.start_date),
-            Column("letter_published_on", "Letter published", _visit_published_on),
+            Column("letter_published", "Letter published", _letter_published),
+            Column("letter_published_on", "Publication date", _visit_published_on),
             Column("rating", "Rating", _display("rating")),
             Column("commentary", "Commentary", _field("commentary")),
-            Column("url", "Link", lambda row: self.link(row.get_absolute_url())),
+            Column("url", "Link", self.address),
         ]
 
 

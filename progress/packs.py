@@ -12,8 +12,10 @@ is worked out as at the committee's date; an update counts if it was shared with
 scrutiny by the end of that date.
 """
 
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Count
+from django.template.loader import render_to_string
 from django.utils import timezone
 
 from accounts.audit import acting_as
@@ -90,6 +92,27 @@ def rag_summary(day):
         for rag in sorted(Rag, key=RAG_ORDER.get)
     ]
     return {"rows": rows, "total": sum(row["count"] for row in rows)}
+
+
+def pdf_of(pack, base_url=None):
+    """The pack as a PDF, laid out by WeasyPrint from the snapshot.
+
+    Laying out a large matrix takes seconds, and a frozen pack never changes, so
+    each pack is laid out once and kept in the cache (keyed by when it was frozen,
+    so a pack number reused after a database reset is never served stale).
+    """
+    key = f"committee-pack-pdf:{pack.pk}:{pack.frozen_at.timestamp()}"
+    pdf = cache.get(key)
+    if pdf is None:
+        # WeasyPrint loads Pango when imported: only the PDF needs it.
+        from weasyprint import HTML
+
+        html = render_to_string(
+            "progress/pack_print.html", {"pack": pack, "snapshot": pack.snapshot}
+        )
+        pdf = HTML(string=html, base_url=base_url).write_pdf()
+        cache.set(key, pdf, timeout=None)
+    return pdf
 
 
 # What changed between two packs -------------------------------------------------------

@@ -23,7 +23,7 @@ class DashboardView(LoginRequiredMixin, PageTitleMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        figures = dashboard.figures(timezone.localdate())
+        figures = dashboard.cached_figures(timezone.localdate())
         context.update(figures)
         context["charts"] = {
             "status": charts.bar_chart("chart-status", "Actions by status", figures["by_status"]),

@@ -2,12 +2,12 @@
 page and as a PDF. The pack's pages read its snapshot and nothing else."""
 
 from django.http import HttpResponse
-from django.template.loader import render_to_string
 from django.urls import reverse
 
 from accounts.mixins import AuditedCreateView, AuditedDetailView, AuditedListView
 from inspections.views import ListPageMixin
 
+from . import packs
 from .models import CommitteePack
 from .pack_forms import FreezePackForm
 from .views_scrutiny import ProgressSectionMixin
@@ -56,14 +56,8 @@ class PackPdfView(AuditedDetailView):
     model = CommitteePack
 
     def render_to_response(self, context, **response_kwargs):
-        # WeasyPrint loads Pango when imported: only this page needs it.
-        from weasyprint import HTML
-
         pack = self.object
-        html = render_to_string(
-            "progress/pack_print.html", {"pack": pack, "snapshot": pack.snapshot}
-        )
-        pdf = HTML(string=html, base_url=self.request.build_absolute_uri("/")).write_pdf()
+        pdf = packs.pdf_of(pack, base_url=self.request.build_absolute_uri("/"))
         response = HttpResponse(pdf, content_type="application/pdf")
         response["Content-Disposition"] = f'inline; filename="committee-pack-{pack.pk}.pdf"'
         return response

@@ -27,3 +27,18 @@ def isodatetime(value):
         return datetime.datetime.fromisoformat(value)
     except (TypeError, ValueError):
         return value
+
+
+# The words carry the meaning; the colour only repeats it (as findings/_rating_tag.html).
+RATING_TAGS = {
+    "improved": "govuk-tag--green",
+    "some_progress": "govuk-tag--turquoise",
+    "no_change": "govuk-tag--yellow",
+    "declined": "govuk-tag--red",
+}
+
+
+@register.filter
+def rating_tag(value):
+    """The GOV.UK tag colour for a rating's value (grey for "not assessed")."""
+    return RATING_TAGS.get(value, "govuk-tag--grey")

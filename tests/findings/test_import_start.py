@@ -167,3 +167,15 @@ def test_it_sends_people_who_are_not_signed_in_to_sign_in(client):
     response = client.get(reverse(START))
     assert response.status_code == 302
     assert reverse("accounts:sign_in") in response.url
+
+
+def test_it_deletes_the_waiting_file_when_another_import_replaces_it(team, northshire):
+    from django.core.files.storage import default_storage
+
+    upload = SimpleUploadedFile("letter.txt", NORTHSHIRE_LETTER.encode())
+    start(team, northshire, document=upload)
+    waiting = team.session[SESSION_KEY]["stored_name"]
+    assert default_storage.exists(waiting)
+    start(team, northshire, NORTHSHIRE_LETTER)
+    assert not default_storage.exists(waiting)
+    assert team.session[SESSION_KEY]["stored_name"] == ""

@@ -194,3 +194,9 @@ def test_it_ignores_a_made_up_row_count():
     data = posted([{"key": "f1", "text": "One."}])
     data[f"{FINDINGS}-TOTAL_FORMS"] = "not a number"
     assert rebuild_rows(data, FINDINGS)[f"{FINDINGS}-TOTAL_FORMS"] == ["0"]
+
+
+def test_it_makes_no_rows_of_a_row_count_with_nothing_posted():
+    data = posted([{"key": "f1", "text": "One."}])
+    data[f"{FINDINGS}-TOTAL_FORMS"] = "500"
+    assert rebuild_rows(data, FINDINGS)[f"{FINDINGS}-TOTAL_FORMS"] == ["1"]

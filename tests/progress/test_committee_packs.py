@@ -194,6 +194,16 @@ def test_a_scrutiny_member_reads_a_pack_as_a_page(client, improvement_officer, s
     assert "June committee" in response.content.decode()
 
 
+def test_no_pack_page_shows_an_owners_e_mail(client, improvement_officer, scrutiny_member, story):
+    pack = freeze_pack(improvement_officer)
+    client.force_login(scrutiny_member)
+    email = story["action"].owner.email
+    for name in ("progress:pack_detail", "progress:pack_list"):
+        args = [pack.pk] if name == "progress:pack_detail" else []
+        assert email not in client.get(reverse(name, args=args)).content.decode()
+    assert email not in str(pack.snapshot)
+
+
 def test_the_pdf_is_a_pdf_of_the_pack(client, improvement_officer, scrutiny_member, story):
     pack = freeze_pack(improvement_officer, "Scrutiny pack for June")
     client.force_login(scrutiny_member)

@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 
 from accounts.access import may
@@ -12,6 +13,12 @@ from tests import factories
 pytestmark = pytest.mark.django_db
 
 URL = reverse("progress:dashboard")
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    # Figures cached by another test's data set must not show here.
+    cache.clear()
 
 
 def test_it_shows_the_dashboard_to_a_senior_leader(client, senior_leader):
