@@ -27,7 +27,7 @@ from .roles import (
     VIEW_INTERNAL,
 )
 
-WRITE_VERBS = {"add", "change", "delete", "post_update", "sign_off", "restore"}
+WRITE_VERBS = {"add", "change", "delete", "post_update", "sign_off", "restore", "issue_token"}
 VERBS = WRITE_VERBS | {"view", "view_history", "view_dashboard"}
 
 
@@ -101,6 +101,10 @@ def may(user, verb, obj=None):
         return user.has_perm(SIGN_OFF_IMPACT) and (
             obj is None or isinstance(obj, type) or obj.ready_for_sign_off
         )
+    if verb == "issue_token":
+        # Making or revoking one's own feed token: any officer; never a councillor,
+        # who must not be able to change anything at all.
+        return True
     if verb == "view_history":
         return user.has_perm(VIEW_AUDIT_LOG)
     if verb == "view_dashboard":

@@ -13,6 +13,7 @@ from crispy_forms_gds.layout import Submit
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -20,7 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.generic import FormView, TemplateView
 
-from accounts.access import is_improvement_team
+from accounts.access import is_improvement_team, may
 from accounts.audit import save_as
 from accounts.mixins import PageTitleMixin
 
@@ -126,6 +127,7 @@ class TokenListView(LoginRequiredMixin, PageTitleMixin, TemplateView):
 
 
 class TokenCreateView(LoginRequiredMixin, PageTitleMixin, FormView):
+    permission_verb = "issue_token"
     form_class = TokenForm
     template_name = "includes/form_page.html"
     page_title = "Create a feed token"
@@ -133,6 +135,11 @@ class TokenCreateView(LoginRequiredMixin, PageTitleMixin, FormView):
         "A token lets a reporting tool or a calendar read your feeds without signing in. "
         "It can read only what you can see here. You will see it once."
     )
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not may(request.user, "issue_token"):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
 
     def get_back_url(self):
         return reverse("progress:token_list")
@@ -162,6 +169,7 @@ class TokenCreateView(LoginRequiredMixin, PageTitleMixin, FormView):
 
 
 class TokenRevokeView(LoginRequiredMixin, PageTitleMixin, FormView):
+    permission_verb = "issue_token"
     model = FeedToken  # the record ``pk`` names
     form_class = RevokeForm
     template_name = "progress/token_revoke.html"
@@ -170,6 +178,8 @@ class TokenRevokeView(LoginRequiredMixin, PageTitleMixin, FormView):
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
+        if not may(request.user, "issue_token"):
+            raise PermissionDenied
         self.token = get_object_or_404(FeedToken.objects.select_related("user"), pk=kwargs["pk"])
         mine = self.token.user_id == request.user.pk
         if not (mine or is_improvement_team(request.user)):

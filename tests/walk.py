@@ -56,11 +56,11 @@ ROLES = [ANONYMOUS, SCRUTINY, OWNER, LEADER, TEAM]
 
 # Pages anyone may open without signing in.
 PUBLIC_PAGES = {"accounts:sign_in", "accounts:sign_out", "accessibility"}
-# A person's own feed tokens: like their session, theirs to make and revoke whatever
-# their role (scrutiny members included), and no record of the service changes.
+# A person's own feed tokens: any officer may make and revoke theirs; scrutiny
+# members, read-only everywhere, may not.
 OWN_TOKEN_PAGES = {"progress:token_create", "progress:token_revoke"}
 # Writes that everyone may make: signing in and out change only their own session.
-SESSION_PAGES = {"accounts:sign_in", "accounts:sign_out"} | OWN_TOKEN_PAGES
+SESSION_PAGES = {"accounts:sign_in", "accounts:sign_out"}
 # Feeds answer to a feed token, never to a session: the walk holds no token, so
 # every role, signed in or not, is refused with 401 (tests/progress test the tokens).
 TOKEN_PAGES = {

@@ -77,10 +77,21 @@ def test_someone_with_no_role_is_offered_only_a_calendar(owner_client):
     assert not FeedToken.objects.exists()
 
 
-def test_a_scrutiny_member_may_make_a_data_token(client, scrutiny_member):
+def test_a_scrutiny_member_may_not_make_a_token(client, scrutiny_member):
     client.force_login(scrutiny_member)
-    client.post(CREATE, {"purpose": "data", "label": "Committee report"})
-    assert FeedToken.objects.get().user == scrutiny_member
+    response = client.post(CREATE, {"purpose": "data", "label": "Committee report"})
+    assert response.status_code == 403
+    assert not FeedToken.objects.exists()
+    assert not FeedToken.history.exists()
+
+
+def test_a_scrutiny_member_may_not_revoke_a_token_issued_to_them(client, scrutiny_member):
+    token, _key = FeedToken.issue(scrutiny_member, "data")
+    client.force_login(scrutiny_member)
+    response = client.post(revoke_url(token), {"confirm": "yes"})
+    assert response.status_code == 403
+    token.refresh_from_db()
+    assert token.is_active
 
 
 def test_the_list_shows_my_tokens_with_when_last_used(owner_client, action_owner):
