@@ -27,7 +27,16 @@ from .roles import (
     VIEW_INTERNAL,
 )
 
-WRITE_VERBS = {"add", "change", "delete", "post_update", "sign_off", "restore", "issue_token"}
+WRITE_VERBS = {
+    "add",
+    "change",
+    "delete",
+    "post_update",
+    "sign_off",
+    "restore",
+    "issue_token",
+    "change_own_preferences",
+}
 VERBS = WRITE_VERBS | {"view", "view_history", "view_dashboard"}
 
 
@@ -101,6 +110,8 @@ def may(user, verb, obj=None):
         return user.has_perm(SIGN_OFF_IMPACT) and (
             obj is None or isinstance(obj, type) or obj.ready_for_sign_off
         )
+    if verb == "change_own_preferences":
+        return True  # anyone but a councillor chooses what reminders they get
     if verb == "issue_token":
         # Making or revoking one's own feed token: any officer; never a councillor,
         # who must not be able to change anything at all.

@@ -144,3 +144,22 @@ class SignInForm(forms.Form):
 
     def get_user(self):
         return self.user_cache
+
+
+class ReminderPreferencesForm(AuditedModelForm):
+    """What a person chooses to hear about in the daily reminder e-mail."""
+
+    submit_label = "Save preferences"
+
+    class Meta:
+        from .models import User
+
+        model = User
+        fields = ["reminders_due_soon"]
+        labels = {"reminders_due_soon": "Remind me about my actions that are due soon"}
+        help_texts = {
+            "reminders_due_soon": (
+                "Overdue actions, actions with no recent update and your team's "
+                "long-overdue actions are always included."
+            )
+        }

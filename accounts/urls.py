@@ -7,6 +7,7 @@ app_name = "accounts"
 urlpatterns = [
     path("sign-in/", views.SignInView.as_view(), name="sign_in"),
     path("sign-out/", views.SignOutView.as_view(), name="sign_out"),
+    path("preferences/", views.ReminderPreferencesView.as_view(), name="preferences"),
     path("audit/", history_views.AuditLogView.as_view(), name="audit_log"),
     path("audit.csv", history_views.AuditLogCsvView.as_view(), name="audit_log_csv"),
     path(

@@ -1,9 +1,13 @@
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
-from django.views.generic import TemplateView
+from django.urls import reverse
+from django.views.generic import TemplateView, UpdateView
 
 from .access import is_improvement_team, is_read_only, is_senior_leader, may
-from .forms import SignInForm
+from .forms import ReminderPreferencesForm, SignInForm
+from .mixins import AuditedFormMixin
 
 
 class SignInView(auth_views.LoginView):
@@ -37,6 +41,28 @@ class HomeView(TemplateView):
             open_actions=user.owned_actions.exclude(status="completed").count(),
         )
         return context
+
+
+class ReminderPreferencesView(LoginRequiredMixin, AuditedFormMixin, UpdateView):
+    """A person's own reminder settings. Councillors own no actions and change
+    nothing, so the page is refused to them like every other write."""
+
+    permission_verb = "change_own_preferences"
+    form_class = ReminderPreferencesForm
+    page_title = "Reminder e-mails"
+    intro = "Each working day at 7am you get at most one e-mail about your actions."
+    success_message = "Your reminder preferences have been saved"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not may(request.user, "change_own_preferences"):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_object(self, queryset=None):
+        return self.request.user
+
+    def get_success_url(self):
+        return reverse("accounts:preferences")
 
 
 class AccessibilityView(TemplateView):

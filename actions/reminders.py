@@ -54,7 +54,7 @@ from django.db import transaction
 from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 
 from .models import ActionUpdate, DigestState, ImprovementAction, ReminderDigest
@@ -416,14 +416,18 @@ def run_sweep(day, now=None, dry_run=False):
 # The e-mail --------------------------------------------------------------------
 
 
+def _absolute(path):
+    return f"{settings.SITE_URL.rstrip('/')}{path}"
+
+
 def action_update_url(action_pk):
     """The absolute link to an action's update form."""
-    try:
-        path = reverse("actions:action_update", kwargs={"pk": action_pk})
-    except NoReverseMatch:
-        # The form's address, should its URL name not be registered.
-        path = f"/actions/{action_pk}/update/"
-    return f"{settings.SITE_URL.rstrip('/')}{path}"
+    return _absolute(reverse("actions:action_update", kwargs={"pk": action_pk}))
+
+
+def preferences_url():
+    """The absolute link to the page where a person chooses what they hear about."""
+    return _absolute(reverse("accounts:preferences"))
 
 
 def _plural(count, one, many):
@@ -573,10 +577,10 @@ def digest_content(digest):
             "You get this e-mail because you own improvement actions or manage someone who "
             "does. It comes at most once each working day, and only when there is something "
             "to tell you.",
-            f"To stop hearing about actions due in the next {soon_days} days, ask the "
-            f'improvement team ({mailbox}) to switch off "Remind me about actions due soon" '
-            f"for you. Overdue actions, actions with no recent update and your team's "
-            f"long-overdue actions are always included.",
+            f"To stop hearing about actions due in the next {soon_days} days, change your "
+            f"reminder preferences at {preferences_url()} "
+            f"or ask the improvement team ({mailbox}). Overdue actions, actions with no "
+            f"recent update and your team's long-overdue actions are always included.",
         ]
     content = DigestContent(greeting=greeting, sections=sections, footer=footer)
     content.subject = _subject(content)

@@ -234,8 +234,8 @@ def check_write(role, page, variant, method, status, samples, add):
     expected = {403, 405} if method == "get" and page.post_only else {403}
     if role == walk.SCRUTINY and status not in expected:
         add("a scrutiny member gets 403 on every write", f"answered {status}")
-    if page.name in walk.OWN_TOKEN_PAGES:
-        return  # every officer makes and revokes their own feed tokens
+    if page.name in walk.PERSONAL_PAGES:
+        return  # every officer keeps their own feed tokens and preferences
     if role == walk.OWNER:
         action = variant.action()
         owns = action is not None and action.owner_id == samples.users[role].pk

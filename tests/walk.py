@@ -56,9 +56,9 @@ ROLES = [ANONYMOUS, SCRUTINY, OWNER, LEADER, TEAM]
 
 # Pages anyone may open without signing in.
 PUBLIC_PAGES = {"accounts:sign_in", "accounts:sign_out", "accessibility"}
-# A person's own feed tokens: any officer may make and revoke theirs; scrutiny
-# members, read-only everywhere, may not.
-OWN_TOKEN_PAGES = {"progress:token_create", "progress:token_revoke"}
+# A person's own feed tokens and reminder preferences: any officer may change
+# theirs; scrutiny members, read-only everywhere, may not.
+PERSONAL_PAGES = {"progress:token_create", "progress:token_revoke", "accounts:preferences"}
 # Writes that everyone may make: signing in and out change only their own session.
 SESSION_PAGES = {"accounts:sign_in", "accounts:sign_out"}
 # Feeds answer to a feed token, never to a session: the walk holds no token, so
@@ -72,7 +72,7 @@ TOKEN_PAGES = {
 # Views written as functions say little about themselves: they are taken to read
 # unless they carry a write ``permission_verb`` or are listed here as "write" (as
 # are the token pages, class views that write with no permission verb to say so).
-FUNCTION_VIEWS = {"admin:index": "read", **dict.fromkeys(OWN_TOKEN_PAGES, "write")}
+FUNCTION_VIEWS = {"admin:index": "read", **dict.fromkeys(PERSONAL_PAGES, "write")}
 # The one page of the Django admin that is walked; the rest is Django's own.
 ADMIN_PAGES_WALKED = {"index"}
 

@@ -473,3 +473,10 @@ def test_a_digest_another_sweep_is_sending_is_skipped_not_waited_for(owner):
     assert reminders.deliver_digest(pk).outcome is reminders.Outcome.SENT
     assert reminders.deliver_digest(pk).outcome is reminders.Outcome.NOT_CLAIMED
     assert len(mail.outbox) == 1
+
+
+def test_the_footer_says_where_to_change_what_arrives(clock, owner):
+    action(owner, due=-3)
+    reminders.run_sweep(DAY)
+    [message] = mail.outbox
+    assert reminders.preferences_url() in message.body
