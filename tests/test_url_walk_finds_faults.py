@@ -5,6 +5,8 @@ This module is its own URLconf: the frame's pages, plus one faulty page for each
 rule, each of which the walk must report.
 """
 
+import re
+
 import pytest
 from django.http import HttpResponse
 from django.test import override_settings
@@ -97,7 +99,8 @@ def test_it_reports_what_a_scrutiny_member_should_not_see_or_do(faulty_site, sam
     assert "scrutiny members and signed-out people change nothing" in text
     # ...and the read page shows them a link to the edit page.
     assert "a scrutiny member sees no edit control" in text
-    assert "/faults/visits/1/edit/" in text
+    # Record ids differ between databases (PostgreSQL never reuses a sequence).
+    assert re.search(r"/faults/visits/\d+/edit/ \(linked from faults:with_edit_link", text)
     # The unpublished visit's page is open to them.
     assert "a scrutiny member reads published records only" in text
 
