@@ -46,11 +46,9 @@ def tracked_model_or_404(app_label, model_name):
 
 
 def paged(request, object_list):
-    """The page the request asks for (the first for nonsense), and the page numbers
-    to link to, with gaps, as GOV.UK pagination shows them."""
+    """The page the request asks for (the first for nonsense)."""
     page = Paginator(object_list, PAGE_SIZE).get_page(request.GET.get("page"))
-    numbers = page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1)
-    return {"page_obj": page, "page_numbers": list(numbers)}
+    return {"page_obj": page}
 
 
 def _filter_form(request):

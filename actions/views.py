@@ -47,21 +47,6 @@ def may_see_evidence(user, action):
     return may(user, "view", Evidence) or may(user, "post_update", action)
 
 
-def pagination_items(page):
-    """Page numbers for the GOV.UK pagination component: first, last, the current
-    page and its neighbours, with None where an ellipsis goes."""
-    last = page.paginator.num_pages
-    near = {1, last, page.number - 1, page.number, page.number + 1}
-    wanted = sorted(number for number in near if 1 <= number <= last)
-    items, previous = [], 0
-    for number in wanted:
-        if number - previous > 1:
-            items.append(None)
-        items.append(number)
-        previous = number
-    return items
-
-
 class ActionListView(PermissionMixin, PageTitleMixin, TemplateView):
     model = ImprovementAction
     template_name = "actions/action_list.html"
@@ -83,7 +68,6 @@ class ActionListView(PermissionMixin, PageTitleMixin, TemplateView):
             form=form,
             page_obj=page,
             actions=page.object_list,
-            pagination=pagination_items(page),
             columns=self._columns(sort_key, descending),
             sort_value=f"-{sort_key}" if descending else sort_key,
             sort_label=self._sort_label(sort_key, descending),

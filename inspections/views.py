@@ -41,17 +41,11 @@ class VisibleMixin:
 
 
 class ListPageMixin:
-    """``can_add`` for the page's "Add" button, by the same rule the add page uses,
-    and the page numbers for GOV.UK pagination (1 … 4 5 6 … 40)."""
+    """``can_add`` for the page's "Add" button, by the same rule the add page uses."""
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["can_add"] = may(self.request.user, "add", self.model)
-        page = context.get("page_obj")
-        if page is not None:
-            context["page_links"] = list(
-                page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1)
-            )
         return context
 
 
