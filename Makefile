@@ -11,7 +11,7 @@ ADDR ?= 127.0.0.1:8000
 ASSETS := static/dist/.built-$(shell cksum package-lock.json static/scss/app.scss scripts/copy-assets.mjs | cksum | cut -d' ' -f1)
 
 .PHONY: install assets chromium pango run setup test check lint worker beat worker-and-beat reminders \
-	benchmark-reminders migrate demo clean
+	benchmark-reminders migrate demo clean audit
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -77,6 +77,16 @@ check: install
 
 lint: check
 
+## Security scans. bandit over the code: any finding fails (one that is safe is
+## marked `# nosec BXXX` beside the reason). Then known vulnerabilities in the
+## installed Python packages and the front-end packages: any fails, and packages
+## whose vulnerability data could not be reached are named on a "NOT AUDITED" line
+## (scripts/audit_dependencies.py; AUDIT_REQUIRE_DATA=1 makes that a failure too).
+audit: install
+	$(BIN)/bandit --quiet --recursive config accounts inspections findings actions progress \
+		--exclude '*/migrations/*,*/tests/*'
+	$(BIN)/python scripts/audit_dependencies.py
+
 ## With REDIS_URL set: a Celery worker, and (in another terminal) the one beat.
 ## `make worker-and-beat` runs both in one process, for a single machine.
 worker: install
@@ -95,6 +105,14 @@ reminders: install
 ## On PostgreSQL (DATABASE_URL): time the reminder sweep over 10,000 and 100,000 actions.
 benchmark-reminders: install
 	$(BIN)/python manage.py benchmark_reminders
+
+## On PostgreSQL and Redis (DATABASE_URL, REDIS_URL, a database kept for it): gunicorn,
+## a Celery worker and beat, and locust with 50 people for 3 minutes; the worker is
+## killed and restarted midway (scripts/loadtest.py). LOAD_TEST_ARGS="--users 10
+## --duration 30s" for a quick trial.
+.PHONY: load-test
+load-test: install assets
+	$(BIN)/python scripts/loadtest.py $(LOAD_TEST_ARGS)
 
 clean:
 	rm -rf $(VENV) db.sqlite3 .pytest_cache .ruff_cache node_modules static/dist

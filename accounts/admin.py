@@ -1,6 +1,13 @@
 from django import forms
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import User
@@ -60,3 +67,26 @@ class UserAdmin(SimpleHistoryAdmin, DjangoUserAdmin):
         ),
     ]
     filter_horizontal = ["groups"]
+
+
+@never_cache
+def sign_in_to_the_admin(request, extra_context=None):
+    """The admin's sign-in page, replaced by the service's own.
+
+    There is one way in, with one lockout (django-axes) and one GOV.UK page saying
+    when a locked account can be tried again. Someone signed in who may not use
+    the admin is refused rather than asked to sign in again.
+    """
+    next_url = request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = reverse("admin:index")
+    if admin.site.has_permission(request):
+        return redirect(next_url)
+    if request.user.is_authenticated:
+        raise PermissionDenied
+    return redirect_to_login(next_url, login_url=settings.LOGIN_URL)
+
+
+admin.site.login = sign_in_to_the_admin

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
@@ -8,12 +9,33 @@ from django.views.generic import TemplateView, UpdateView
 from .access import is_improvement_team, is_read_only, is_senior_leader, may
 from .forms import ReminderPreferencesForm, SignInForm
 from .mixins import AuditedFormMixin
+from .security import log_refusal
+
+# Set by accounts.oidc when the council's identity provider did not sign someone in,
+# so that the sign-in page they are sent back to can say so, once.
+SINGLE_SIGN_ON_FAILED = "single_sign_on_failed"
 
 
 class SignInView(auth_views.LoginView):
+    """E-mail and password, and the council's single sign-on where it is set up.
+
+    Too many wrong passwords for one e-mail address from one network address lock
+    that pair for a while (django-axes; accounts/security.py shows the page).
+    """
+
     form_class = SignInForm
     template_name = "accounts/sign_in.html"
     redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        # Read per request, not at import, so that tests can switch it on.
+        context["single_sign_on"] = settings.SINGLE_SIGN_ON_ENABLED
+        failed = self.request.session.pop(SINGLE_SIGN_ON_FAILED, False)
+        context["single_sign_on_failed"] = failed
+        if failed:
+            context["page_has_errors"] = True
+        return context
 
 
 class SignOutView(auth_views.LogoutView):
@@ -69,8 +91,24 @@ class AccessibilityView(TemplateView):
     template_name = "accounts/accessibility.html"
 
 
+def _permission_verb(request):
+    """The verb the refusing view asks ``may`` about, where the view says."""
+    match = getattr(request, "resolver_match", None)
+    view_class = getattr(getattr(match, "func", None), "view_class", None)
+    return getattr(view_class, "permission_verb", None)
+
+
 def permission_denied(request, exception=None):
+    reason = str(exception) if exception is not None and exception.args else ""
+    log_refusal(request, status=403, reason=reason, verb=_permission_verb(request))
     return render(request, "errors/403.html", status=403)
+
+
+def csrf_failure(request, reason=""):
+    """CSRF_FAILURE_VIEW: a form sent without a valid CSRF token. Logged like any
+    refusal; the page says what usually causes it and what to do."""
+    log_refusal(request, status=403, reason=f"CSRF check failed: {reason}")
+    return render(request, "errors/403_csrf.html", status=403)
 
 
 def page_not_found(request, exception=None):

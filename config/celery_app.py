@@ -10,9 +10,24 @@ message only once the transaction that wrote the task's rows has committed.
 import os
 
 from celery import Celery
+from celery.signals import setup_logging
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
 
 app = Celery("tracker")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+@setup_logging.connect
+def log_as_django_does(loglevel=None, **kwargs):
+    """The worker and the beat write their logs through Django's LOGGING (JSON lines
+    in production) rather than Celery's own format; ``--loglevel`` still applies."""
+    import logging
+    import logging.config
+
+    from django.conf import settings
+
+    logging.config.dictConfig(settings.LOGGING)
+    if loglevel:
+        logging.getLogger().setLevel(loglevel)

@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from accounts import views as account_views
+from config.health import healthz
 
 admin.site.site_header = settings.SERVICE_NAME
 admin.site.site_title = settings.SERVICE_NAME
@@ -12,6 +13,8 @@ admin.site.index_title = "Records"
 urlpatterns = [
     path("", account_views.HomeView.as_view(), name="home"),
     path("accessibility/", account_views.AccessibilityView.as_view(), name="accessibility"),
+    # For load balancers and container healthchecks: no sign-in (config/health.py).
+    path("healthz", healthz, name="healthz"),
     path("", include("accounts.urls")),
     path("", include("inspections.urls")),
     path("", include("findings.urls")),
@@ -19,6 +22,10 @@ urlpatterns = [
     path("", include("progress.urls")),
     path(settings.ADMIN_URL, admin.site.urls),
 ]
+
+# Single sign-on's pages, only when it is switched on (config/settings/oidc.py).
+if settings.SINGLE_SIGN_ON_ENABLED:
+    urlpatterns.append(path("oidc/", include("accounts.oidc_urls")))
 
 handler403 = "accounts.views.permission_denied"
 handler404 = "accounts.views.page_not_found"

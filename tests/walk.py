@@ -55,7 +55,7 @@ TEAM = "improvement team"
 ROLES = [ANONYMOUS, SCRUTINY, OWNER, LEADER, TEAM]
 
 # Pages anyone may open without signing in.
-PUBLIC_PAGES = {"accounts:sign_in", "accounts:sign_out", "accessibility"}
+PUBLIC_PAGES = {"accounts:sign_in", "accounts:sign_out", "accessibility", "healthz"}
 # A person's own feed tokens and reminder preferences: any officer may change
 # theirs; scrutiny members, read-only everywhere, may not.
 PERSONAL_PAGES = {"progress:token_create", "progress:token_revoke", "accounts:preferences"}

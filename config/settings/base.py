@@ -6,10 +6,14 @@ embedded defaults (SQLite, tasks in-process, e-mail to the console) and on
 PostgreSQL with Redis and a Celery worker.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from csp.constants import NONE, SELF
+
+from .oidc import oidc_settings
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -64,6 +68,7 @@ THIRD_PARTY_APPS = [
     "simple_history",
     "crispy_forms",
     "crispy_forms_gds",
+    "axes",
 ]
 LOCAL_APPS = [
     "accounts",
@@ -85,12 +90,56 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# axes' backend comes first: it refuses a locked-out sign-in before any password
+# is checked. It signs nobody in itself.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+# Sign-in lockout (django-axes): too many wrong passwords for one e-mail address
+# from one network address lock that pair, and only that pair, for a cool-off.
+# Councillors share their council's address, so locking by address alone would
+# let one person's mistakes lock out the rest; locking by address and e-mail
+# together still limits someone trying many addresses from one place, on each.
+# accounts/security.py supplies the pieces particular to this service.
+# https://django-axes.readthedocs.io/en/latest/4_configuration.html
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_RESET_ON_SUCCESS = True
+# A try while locked is refused but not counted, so the lock lifts when the page
+# said it would rather than moving on with each try.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_USERNAME_FORM_FIELD = "email"
+AXES_USERNAME_CALLABLE = "accounts.security.username_tried"
+AXES_WHITELIST_CALLABLE = "accounts.security.only_passwords_are_counted"
+AXES_LOCKOUT_CALLABLE = "accounts.security.lockout_response"
+AXES_HTTP_RESPONSE_CODE = 429
+# No start-up banner from axes on every command's output; failures and lockouts
+# are logged by accounts/security.py on the tracker.security logger.
+AXES_VERBOSE = False
+# The client's address: the connection's, unless TRUSTED_PROXY_COUNT proxies (a
+# load balancer, a reverse proxy) stand in front and each appends to
+# X-Forwarded-For. 0 trusts no header: set it to the number of proxies exactly,
+# or people could choose their own address by sending the header.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "accounts.security.client_ip_address"
+# A form sent without its CSRF token is refused on a GOV.UK page, and logged.
+CSRF_FAILURE_VIEW = "accounts.views.csrf_failure"
+
+# Single sign-on with the council's identity provider: off unless OIDC_RP_CLIENT_ID
+# is set (config/settings/oidc.py).
+vars().update(oidc_settings(env.ENVIRON, INSTALLED_APPS, AUTHENTICATION_BACKENDS))
 
 # Middleware: HistoryRequestMiddleware lets every history row name the person
 # whose request made the change.
 # https://django-simple-history.readthedocs.io/en/latest/user_tracking.html
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before WhiteNoise, so that static files carry the policies as pages do.
+    "csp.middleware.CSPMiddleware",
+    "config.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -100,7 +149,49 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, so that it turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
+
+# Security headers, in every environment (tests included), so a page that would
+# break under them breaks on a laptop first. Production adds HTTPS-only cookies,
+# HSTS and the redirect to HTTPS (config/settings/production.py).
+# https://docs.djangoproject.com/en/5.2/ref/middleware/#module-django.middleware.security
+#
+# Content Security Policy (django-csp): scripts, styles, images and fonts from this
+# site only, and nothing inline: pages start GOV.UK Frontend from static/js/app.js
+# and the charts colour their bars with SVG attributes, not style attributes. No
+# plugins, no <base> to redirect relative links, no framing by any site, and forms
+# post only to this site. Django's admin loads its scripts from files and needs no
+# exception; the one inline style in it, on django-simple-history's list of past
+# versions, only takes a rule off its page numbers, so browsers dropping it is
+# harmless. tests/config/test_security_headers.py holds every page, and the
+# admin's, to exactly this policy.
+# https://django-csp.readthedocs.io/en/latest/configuration.html
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    },
+}
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+# Links to other sites are sent no address from here: a page's address (an
+# action's, a finding's) says what someone was looking at, and stays in the service.
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Permissions-Policy has no Django setting: config/middleware.py sends it.
+
+# Sessions end after SESSION_IDLE_MINUTES without a request: each request saves the
+# session again, which moves its expiry on, so only an idle session runs out. A
+# council laptop left signed in on a desk signs itself out.
+# https://docs.djangoproject.com/en/5.2/topics/http/sessions/#browser-length-sessions-vs-persistent-sessions
+SESSION_IDLE_MINUTES = env.int("SESSION_IDLE_MINUTES", default=30)
+SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
+SESSION_SAVE_EVERY_REQUEST = True
 
 # Static and uploaded files
 # https://docs.djangoproject.com/en/5.2/howto/static-files/

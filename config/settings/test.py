@@ -6,7 +6,8 @@ from .base import *  # noqa: F403
 from .base import env
 
 DEBUG = False
-SECRET_KEY = "tests-only-not-secret"  # noqa: S105
+# Signs only the test run's own sessions and tokens, never a real deployment's.
+SECRET_KEY = "tests-only-not-secret"  # noqa: S105  # nosec B105
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 MEDIA_ROOT = tempfile.mkdtemp(prefix="tracker-test-media-")

@@ -111,7 +111,7 @@ class Site:
         page.goto(reverse("accounts:sign_in"))
         page.get_by_label("E-mail address").fill(user.email)
         page.get_by_label("Password").fill(password)
-        page.get_by_role("button", name="Sign in").click()
+        page.get_by_role("button", name="Sign in", exact=True).click()
         page.wait_for_load_state()
         assert not page.url.split("?")[0].endswith(reverse("accounts:sign_in")), (
             f"{user.email} could not sign in: {page.locator('main').inner_text()}"

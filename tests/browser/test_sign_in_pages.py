@@ -1,0 +1,54 @@
+"""The sign-in page in the states the URL walk's scan does not reach: locked after too
+many wrong passwords, and offering the council account when single sign-on is on.
+Each passes axe-core's WCAG 2.2 AA rules and works by keyboard like any form."""
+
+import pytest
+from django.urls import reverse
+
+from .. import walk
+from ..accounts.test_single_sign_on import entra_environment, switched_on
+from .conftest import describe_violations, run_axe
+from .helpers import error_summary, submit, wait_for_error_summary_focus
+
+pytestmark = pytest.mark.browser
+
+
+def test_the_locked_sign_in_page_says_when_to_try_again_and_passes_axe(site):
+    owner = site.samples.users[walk.OWNER]
+    page = site.page_as(walk.ANONYMOUS)
+    for _ in range(5):
+        page.goto(reverse("accounts:sign_in"))
+        page.get_by_label("E-mail address").fill(owner.email)
+        page.get_by_label("Password").fill("not the password")
+        submit(page)
+    summary = error_summary(page)
+    assert "This account is locked on this network address" in summary
+    assert "You can try again in 15 minutes" in summary
+    wait_for_error_summary_focus(page)
+    assert page.title().startswith("Error: Sign in")
+    assert not describe_violations("locked sign-in page", run_axe(page))
+
+    # The right password, typed while locked, is refused with the same page.
+    page.get_by_label("E-mail address").fill(owner.email)
+    page.get_by_label("Password").fill(walk.PASSWORD)
+    with page.expect_response(lambda r: r.request.method == "POST") as answer:
+        submit(page)
+    assert answer.value.status == 429
+    assert "This account is locked" in error_summary(page)
+    assert not site.errors
+
+
+def test_the_sign_in_page_with_single_sign_on_passes_axe(site):
+    with switched_on(entra_environment()):
+        page = site.page_as(walk.ANONYMOUS)
+        page.goto(reverse("accounts:sign_in"))
+        button = page.get_by_role("button", name="Sign in with your council account")
+        assert button.get_attribute("href") == reverse("oidc_authentication_init")
+        assert not describe_violations("sign-in page with single sign-on", run_axe(page))
+        # Still the password form for those without a council account.
+        page.get_by_label("E-mail address").fill(site.samples.users[walk.TEAM].email)
+        page.get_by_label("Password").fill(walk.PASSWORD)
+        page.get_by_role("button", name="Sign in", exact=True).click()
+        page.wait_for_load_state()
+        assert page.url == site.absolute("/")
+    assert not site.errors
