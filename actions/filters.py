@@ -7,32 +7,44 @@ a bad link still shows a list rather than an error page.
 
 Dates come as GOV.UK day, month and year boxes (``due_before_0``, ``_1``, ``_2``)
 or, for links typed by hand, as one ``due_before=27/03/2024`` value.
+
+Owners are found by typing part of a name or e-mail address (``owner_name``);
+there are thousands of them, too many for a drop-down to render quickly or to be
+usable. ``owner`` (a person's id, or ``none``) still picks exactly one owner's
+actions, as the dashboard's links do; the person it names is offered as a radio
+next to "Anyone" and "No owner yet", so the choice can be seen and undone
+without JavaScript.
 """
 
 import calendar
 import datetime
 import re
+from dataclasses import dataclass
 
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Size
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, Value, When
-from django.forms.utils import flatatt
 from django.utils import timezone
-from django.utils.choices import BaseChoiceIterator
-from django.utils.html import escape, format_html
-from django.utils.safestring import mark_safe
+from django.utils.text import Truncator
 
 from accounts.access import is_read_only
 from accounts.forms import GovukDateField
 from accounts.models import User
+from findings.models import Finding
 from inspections.models import AreaOfConcern
 
 from .models import Impact, ImprovementAction, Rag, Status
 
 NO_OWNER = "none"
 NO_AREA = "none"
+
+# What a typed owner search is matched against. Scrutiny members see owners by
+# job title only, so that is all they may search: a name they could not see must
+# not be findable by guessing it.
+OFFICER_OWNER_FIELDS = ("full_name", "email")
+SCRUTINY_OWNER_FIELDS = ("job_title",)
 
 STATUS_ORDER = [Status.NOT_STARTED, Status.IN_PROGRESS, Status.BLOCKED, Status.COMPLETED]
 
@@ -47,46 +59,35 @@ SORTS = {
     "priority": ("Priority", ["priority"]),
 }
 DEFAULT_SORT = "reference"
+# Sort keys whose column can be empty (an action with no owner yet).
+NULLABLE_SORTS = {"owner"}
 
 _TYPED_DATE = re.compile(r"^\s*(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})\s*$")
 _ISO_DATE = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*$")
 _MONTH = re.compile(r"^\s*(\d{4})-(\d{1,2})\s*$")
-
-
-class LongSelect(forms.Select):
-    """A select whose options are written out in Python rather than through one
-    template per option: the owner list can hold thousands of people, and at 5,000
-    the per-option templates took over a second of every action list page."""
-
-    def render(self, name, value, attrs=None, renderer=None):
-        selected = set(self.format_value(value))
-        final_attrs = self.build_attrs(self.attrs, attrs)
-        final_attrs["name"] = name
-        options = "".join(
-            f'<option value="{escape(key)}"{" selected" if str(key) in selected else ""}>'
-            f"{escape(label)}</option>"
-            for key, label in self.choices
-        )
-        # Every value and label is escaped above.
-        return format_html("<select{}>{}</select>", flatatt(final_attrs), mark_safe(options))  # noqa: S308
-
-
-class PreparedChoices(BaseChoiceIterator):
-    """Choices already in (value, label) form, which Django then takes as they are
-    instead of normalising each of thousands of owners again for the field and
-    again for its widget."""
-
-    def __init__(self, choices):
-        self.choices = choices
-
-    def __iter__(self):
-        return iter(self.choices)
+# Short enough for any database's integer key; anything longer is no one's id.
+_OWNER_ID = re.compile(r"^[0-9]{1,18}$")
 
 
 def month_bounds(first_day):
     """The first and last days of the month ``first_day`` falls in."""
     last = calendar.monthrange(first_day.year, first_day.month)[1]
     return first_day.replace(day=1), first_day.replace(day=last)
+
+
+@dataclass(frozen=True)
+class OwnerSearch:
+    """Part of an owner's name, address or job title, and which of those the
+    person searching may match it against."""
+
+    text: str
+    fields: tuple
+
+    def owners(self):
+        condition = Q()
+        for name in self.fields:
+            condition |= Q(**{f"{name}__icontains": self.text})
+        return User.objects.filter(condition)
 
 
 def split_typed_date(text):
@@ -119,16 +120,37 @@ class ActionFilterForm(forms.Form):
         choices=[("", "Any rating"), *Rag.choices],
         error_messages={"invalid_choice": "Choose a RAG rating from the list"},
     )
+    # Anyone, no owner yet, or the one person whose id is in the query string.
     owner = forms.ChoiceField(
         label="Owner",
         required=False,
-        widget=LongSelect(attrs={"class": "govuk-select"}),
+        initial="",
+        widget=forms.RadioSelect,
         error_messages={"invalid_choice": "Choose an owner from the list"},
+    )
+    owner_name = forms.CharField(
+        label="Owner's name or e-mail address",
+        required=False,
+        max_length=200,
+        help_text="All or part of it, for example smith",
+        error_messages={
+            "max_length": "Owner's name or e-mail address must be 200 characters or fewer"
+        },
     )
     area = forms.ChoiceField(
         label="Area of concern",
         required=False,
         error_messages={"invalid_choice": "Choose an area of concern from the list"},
+    )
+    # A finding's entry on a visit's or area's page links here for all its actions.
+    # Offered only when the query string names a finding the person may see.
+    finding = forms.ChoiceField(
+        label="Responding to the finding",
+        required=False,
+        widget=forms.RadioSelect,
+        error_messages={
+            "invalid_choice": "The finding in the link cannot be found: choose any finding"
+        },
     )
     due_after = GovukDateField(
         label="Due on or after",
@@ -179,38 +201,75 @@ class ActionFilterForm(forms.Form):
             data = self._split_typed_dates(data)
         super().__init__(data, **kwargs)
         self.user = user
-        # Scrutiny members see owners by job title, never by name or address.
-        label = User.public_label.fget if is_read_only(user) else str
-        # A semi-join on the owner column, not a DISTINCT over a join with every
-        # action: the difference is most of a second at 100,000 actions.
-        owners = (
-            User.objects.filter(
-                pk__in=ImprovementAction.objects.filter(owner__isnull=False).values("owner_id")
+        read_only = is_read_only(user)
+        self.owner_fields = SCRUTINY_OWNER_FIELDS if read_only else OFFICER_OWNER_FIELDS
+        if read_only:
+            name_field = self.fields["owner_name"]
+            name_field.label = "Owner's job title"
+            name_field.help_text = "All or part of it, for example head of service"
+            name_field.error_messages["max_length"] = (
+                "Owner's job title must be 200 characters or fewer"
             )
-            .only("pk", "full_name", "email", "job_title")
-            .order_by("full_name")
-        )
-        self.fields["owner"].choices = PreparedChoices(
-            [
-                ("", "Anyone"),
-                (NO_OWNER, "No owner yet"),
-                *[(str(owner.pk), label(owner)) for owner in owners],
-            ]
-        )
+        self.fields["owner"].choices = [
+            ("", "Anyone"),
+            (NO_OWNER, "No owner yet"),
+            *self._chosen_owner(read_only),
+        ]
         self.fields["area"].choices = [
             ("", "Any area"),
             (NO_AREA, "No area of concern"),
             *[(str(area.pk), area.title) for area in AreaOfConcern.objects.order_by("title")],
         ]
+        self._offer_chosen_finding(user)
         self.helper = FormHelper(self)
         self.helper.form_tag = False
         self.helper.disable_csrf = True
         self.helper.label_size = Size.SMALL
         self.helper.legend_size = Size.SMALL
 
+    def _offer_chosen_finding(self, user):
+        """Offer the finding ``finding=<id>`` names, next to "Any finding", if
+        ``user`` may see it (a scrutiny member, only those of published letters);
+        with no finding named, the field is left out of the form altogether."""
+        value = self.data.get("finding", "") if self.is_bound else ""
+        if not value:
+            del self.fields["finding"]
+            return
+        chosen = None
+        if re.fullmatch(r"[0-9]{1,18}", value):
+            chosen = (
+                Finding.objects.visible_to(user).filter(pk=int(value)).select_related("visit")
+            ).first()
+        self.fields["finding"].choices = [("", "Any finding")] + (
+            [(str(chosen.pk), f"{Truncator(chosen.summary).words(15)} ({chosen.visit})")]
+            if chosen
+            else []
+        )
+
+    def _chosen_owner(self, read_only):
+        """The person ``owner=<id>`` names, as a choice, if they own any action.
+
+        One indexed look-up, only when an id was given; any other value is left
+        for the field to refuse as not one of its choices."""
+        value = self.data.get("owner", "") if self.is_bound else ""
+        if not _OWNER_ID.match(value):
+            return []
+        owner = (
+            User.objects.filter(pk=int(value))
+            .filter(Exists(ImprovementAction.objects.filter(owner=OuterRef("pk"))))
+            .only("pk", "full_name", "email", "job_title")
+            .first()
+        )
+        if owner is None:
+            return []
+        # Scrutiny members see owners by job title, never by name or address.
+        return [(str(owner.pk), owner.public_label if read_only else str(owner))]
+
     def _split_typed_dates(self, data):
         """Turn ``due_before=27/03/2024`` into the three boxes the field reads."""
         data = data.copy()
+        # No owner in the query string means anyone's, and shows that radio chosen.
+        data.setdefault("owner", "")
         for name in self.DATE_FIELDS:
             typed = data.get(name, "")
             boxes = [f"{name}_{index}" for index in range(3)]
@@ -266,11 +325,16 @@ class ActionFilterForm(forms.Form):
         if not self.is_bound:
             return {}
         self.is_valid()
-        return {
+        accepted = {
             name: value
             for name, value in self.cleaned_data.items()
             if name not in self.errors and value not in (None, "", False)
         }
+        if text := accepted.get("owner_name", "").strip():
+            accepted["owner_name"] = OwnerSearch(text, self.owner_fields)
+        else:
+            accepted.pop("owner_name", None)
+        return accepted
 
     @property
     def is_filtered(self):
@@ -318,6 +382,9 @@ def filter_actions(filters, sort_key=DEFAULT_SORT, descending=False, queryset=No
             if owner == NO_OWNER
             else queryset.filter(owner_id=int(owner))
         )
+    if owner_search := filters.get("owner_name"):
+        # A subquery over the few thousand people, not a join with every action.
+        queryset = queryset.filter(owner__in=owner_search.owners().values("pk"))
     area_links = ImprovementAction.areas.through.objects
     if (area := filters.get("area")) == NO_AREA:
         # NOT EXISTS, which PostgreSQL runs as an anti-join; NOT IN cannot be.
@@ -327,6 +394,9 @@ def filter_actions(filters, sort_key=DEFAULT_SORT, descending=False, queryset=No
         queryset = queryset.filter(
             pk__in=area_links.filter(areaofconcern_id=int(area)).values("improvementaction_id")
         )
+    if finding := filters.get("finding"):
+        # One row per action and finding, so the join lists each action once.
+        queryset = queryset.filter(findings=int(finding))
     # Both ends are inclusive: "due on or after" and "due on or before".
     if due_after := filters.get("due_after"):
         queryset = queryset.filter(due_date__gte=due_after)
@@ -343,8 +413,11 @@ def filter_actions(filters, sort_key=DEFAULT_SORT, descending=False, queryset=No
         queryset = queryset.open().filter(due_date__range=(today, horizon))
 
     # Actions with no owner sort last either way, on SQLite and PostgreSQL alike.
+    # The other keys are never empty, and are left plain so that an index on
+    # them (such as open actions by due date) gives the order without a sort.
+    nulls_last = True if sort_key in NULLABLE_SORTS else None
     order = [
-        F(name).desc(nulls_last=True) if descending else F(name).asc(nulls_last=True)
+        F(name).desc(nulls_last=nulls_last) if descending else F(name).asc(nulls_last=nulls_last)
         for name in SORTS[sort_key][1]
     ]
     if sort_key != "reference":

@@ -133,6 +133,16 @@ class ImprovementAction(models.Model):
     class Meta:
         ordering = ["reference"]
         permissions = [("sign_off_impact", "Can sign off that an action's impact is evidenced")]
+        indexes = [
+            # Open actions by due date, with their owner and key: the overdue
+            # actions (the dashboard's owners and areas, the "overdue only" list)
+            # are a range of this small index, read without touching the table.
+            models.Index(
+                fields=["due_date", "owner", "id"],
+                condition=~Q(status=Status.COMPLETED),
+                name="action_open_by_due_date",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(start_date__isnull=True) | Q(due_date__gte=F("start_date")),
@@ -271,6 +281,13 @@ class ActionUpdate(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        indexes = [
+            # Each action's updates newest first: its latest update, as the
+            # downloads show it, is the first entry here, with no sort.
+            models.Index(
+                fields=["action", "-created_at", "-id"], name="action_update_latest_first"
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(note=""),

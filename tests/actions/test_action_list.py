@@ -12,7 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from actions.filters import ActionFilterForm, split_typed_date
+from actions.filters import split_typed_date
 from actions.models import ImprovementAction, Priority, Status
 
 from .. import factories
@@ -372,10 +372,121 @@ def test_it_offers_the_improvement_team_an_add_button(team_client):
     assert reverse("actions:action_create") in team_client.get(URL).content.decode()
 
 
-def test_it_lists_owners_in_the_filter_by_name_for_officers(improvement_officer, action_owner):
-    make("A-001", owner=action_owner)
-    form = ActionFilterForm(user=improvement_officer)
-    assert (str(action_owner.pk), action_owner.full_name) in form.fields["owner"].choices
+@pytest.fixture
+def three_owners():
+    """Three owners with an action each, told apart by name, address and job title."""
+    owners = {
+        "priya": factories.UserFactory(
+            full_name="Priya Shah", email="p.shah@council.example", job_title="Head of Service"
+        ),
+        "sam": factories.UserFactory(
+            full_name="Sam Okafor", email="sam.o@council.example", job_title="Practice Lead"
+        ),
+        "jo": factories.UserFactory(
+            full_name="Jo Smithson", email="jo.smithson@council.example", job_title="Team manager"
+        ),
+    }
+    make("A-001", owner=owners["priya"])
+    make("A-002", owner=owners["sam"])
+    make("A-003", owner=owners["jo"])
+    make("A-004", owner=None)
+    return owners
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("shah", ["A-001"]),  # part of a name, any case
+        ("SAM.O@", ["A-002"]),  # part of an e-mail address
+        ("council.example", ["A-001", "A-002", "A-003"]),  # every owner, none of no one's
+        ("nobody like this", []),
+    ],
+)
+def test_it_finds_owners_by_part_of_their_name_or_address(
+    team_client, three_owners, typed, expected
+):
+    response = team_client.get(URL, {"owner_name": typed})
+    assert not response.context["form"].errors
+    assert references(response) == expected
+
+
+def test_it_combines_an_owner_search_with_the_other_filters(team_client, three_owners):
+    make("A-005", owner=three_owners["priya"], status=Status.BLOCKED)
+    response = team_client.get(URL, {"owner_name": "priya", "status": "blocked"})
+    assert references(response) == ["A-005"]
+
+
+def test_a_scrutiny_member_finds_owners_by_job_title_and_never_by_name(
+    client, scrutiny_member, three_owners
+):
+    client.force_login(scrutiny_member)
+    assert references(client.get(URL, {"owner_name": "practice"})) == ["A-002"]
+    # A name they are never shown must not be findable by guessing it.
+    assert references(client.get(URL, {"owner_name": "Okafor"})) == []
+    assert references(client.get(URL, {"owner_name": "sam.o@"})) == []
+    assert "Owner's job title" in unescape(client.get(URL).content.decode())
+
+
+def test_it_no_longer_lists_every_owner_in_the_filter(team_client, three_owners):
+    response = team_client.get(URL)
+    form = response.context["form"]
+    assert form.fields["owner"].choices == [("", "Anyone"), ("none", "No owner yet")]
+    content = response.content.decode()
+    # Each owner appears once, in their action's row, and nowhere in the filter.
+    for owner in three_owners.values():
+        assert content.count(owner.full_name) == 1
+    assert 'name="owner_name"' in content
+
+
+def test_the_owner_in_a_link_is_offered_as_the_chosen_radio(team_client, three_owners):
+    sam = three_owners["sam"]
+    response = team_client.get(URL, {"owner": sam.pk, "overdue": ""})
+    assert references(response) == ["A-002"]
+    assert (str(sam.pk), "Sam Okafor") in response.context["form"].fields["owner"].choices
+    content = response.content.decode()
+    chosen = re.search(rf'<input[^>]*value="{sam.pk}"[^>]*>', content, flags=re.S)
+    assert chosen and 'checked="checked"' in chosen.group(0)
+    assert "Sam Okafor" in content
+
+
+def test_anyone_is_chosen_when_no_owner_is_given(team_client, three_owners):
+    content = team_client.get(URL, {"status": "in_progress"}).content.decode()
+    anyone = re.search(r'<input[^>]*name="owner"[^>]*value=""[^>]*>', content, flags=re.S)
+    assert anyone and 'checked="checked"' in anyone.group(0)
+
+
+def test_a_scrutiny_member_sees_the_chosen_owner_by_job_title(
+    client, scrutiny_member, three_owners
+):
+    client.force_login(scrutiny_member)
+    priya = three_owners["priya"]
+    response = client.get(URL, {"owner": priya.pk})
+    assert references(response) == ["A-001"]
+    content = response.content.decode()
+    assert "Priya Shah" not in content
+    assert "Head of Service" in content
+
+
+@pytest.mark.parametrize("value", ["9" * 30, "²", "-1", "1.5"])
+def test_it_refuses_an_owner_that_is_no_number_it_could_hold(team_client, three_owners, value):
+    response = team_client.get(URL, {"owner": value})
+    assert response.status_code == 200
+    assert "Choose an owner from the list" in unescape(response.content.decode())
+    assert references(response) == ["A-001", "A-002", "A-003", "A-004"]
+
+
+def test_it_refuses_someone_who_owns_no_action_as_the_owner(team_client, three_owners):
+    idle = factories.UserFactory(full_name="Ida Idle")
+    response = team_client.get(URL, {"owner": idle.pk})
+    assert "Choose an owner from the list" in unescape(response.content.decode())
+    assert "Ida Idle" not in response.content.decode()
+
+
+def test_it_refuses_an_owner_search_that_is_too_long(team_client):
+    response = team_client.get(URL, {"owner_name": "x" * 201})
+    assert "Owner's name or e-mail address must be 200 characters or fewer" in unescape(
+        response.content.decode()
+    )
 
 
 def _bulk_actions(count):
@@ -406,8 +517,9 @@ def _bulk_actions(count):
         {"sort": "-rag", "page": "2"},
         {"sort": "owner", "status": "in_progress", "q": "Action", "overdue": "on"},
         {"area": "AREA", "owner": "OWNER", "due_after": "1/1/2000"},
+        {"owner_name": "Person", "sort": "-due_date"},
     ],
-    ids=["plain", "sorted-page-2", "filtered", "area-and-owner"],
+    ids=["plain", "sorted-page-2", "filtered", "area-and-owner", "owner-search"],
 )
 def test_it_runs_the_same_number_of_queries_for_10_and_1000_actions(
     client, improvement_officer, params
