@@ -3,7 +3,8 @@ that answer them), an area of concern's page (its progress over every visit), an
 the forms that log findings and rate each area's progress at a visit.
 
 Actions are reached through the reverse relations ``finding.actions`` and
-``area.actions``: this layer does not import the actions layer.
+``area.actions``: this layer does not import the actions layer. Each page shows
+the most pressing few of them and counts the rest (see ``pressing_actions``).
 """
 
 from itertools import groupby
@@ -11,13 +12,13 @@ from itertools import groupby
 from crispy_forms_gds.layout import Submit
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Max, Prefetch
+from django.db.models import Max
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.views.generic import FormView
 
-from accounts.access import may
+from accounts.access import is_read_only, may
 from accounts.mixins import (
     AuditedCreateView,
     AuditedDeleteView,
@@ -31,6 +32,14 @@ from inspections.views import DeletePageMixin, VisibleMixin
 
 from .forms import FindingForm, VisitRatingsForm
 from .models import AreaRating, Finding
+from .pressing_actions import (
+    ACTIONS_PER_PAGE,
+    attach_pressing_actions,
+    most_pressing_across,
+    pressing,
+    status_counts,
+    visit_actions,
+)
 
 ADD_ANOTHER = "add_another"
 
@@ -50,11 +59,9 @@ class VisitDetailView(VisibleMixin, AuditedDetailView):
         visit = self.object
         links = list(visit.area_links.select_related("area"))
         ratings = {rating.area_id: rating for rating in visit.area_ratings.all()}
-        findings = list(
-            visit.findings.select_related("area").prefetch_related(
-                Prefetch("actions", queryset=self._actions_queryset())
-            )
-        )
+        findings = letter_order(visit.findings.select_related("area"))
+        # Enough of each finding's actions to find the visit's most pressing too.
+        fetched = attach_pressing_actions(findings, fetch=ACTIONS_PER_PAGE)
         context.update(
             covered=[
                 {"link": link, "area": link.area, "rating": ratings.get(link.area_id)}
@@ -62,17 +69,13 @@ class VisitDetailView(VisibleMixin, AuditedDetailView):
             ],
             finding_groups=group_findings_by_area(findings, [link.area for link in links]),
             finding_count=len(findings),
-            responding_actions=responding_actions(findings),
+            responding_counts=status_counts(visit_actions(visit)),
+            responding_actions=most_pressing_across(fetched, ACTIONS_PER_PAGE),
             can_add_finding=may(self.request.user, "add", Finding),
             can_rate=may(self.request.user, "change", AreaRating)
             and may(self.request.user, "add", AreaRating),
         )
         return context
-
-    @staticmethod
-    def _actions_queryset():
-        # The actions layer's model, reached through the reverse relation.
-        return Finding._meta.get_field("actions").related_model.objects.order_by("reference")
 
 
 def letter_order(findings):
@@ -97,16 +100,6 @@ def group_findings_by_area(findings, covered_areas):
     if unplaced:
         groups.append({"area": None, "covered": False, "findings": unplaced})
     return groups
-
-
-def responding_actions(findings):
-    """Each action answering any of ``findings``, once, with the findings it answers."""
-    actions = {}
-    for finding in findings:
-        for action in finding.actions.all():
-            actions.setdefault(action.pk, {"action": action, "findings": []})
-            actions[action.pk]["findings"].append(finding)
-    return sorted(actions.values(), key=lambda row: row["action"].reference)
 
 
 class VisitChildMixin:
@@ -235,7 +228,8 @@ class VisitRatingsView(VisitChildMixin, PermissionMixin, PageTitleMixin, FormVie
 
 class AreaDetailView(VisibleMixin, AuditedDetailView):
     """An area of concern over time: its rating at every visit in date order, its
-    findings grouped by visit, and the actions answering it."""
+    findings grouped by visit, and its actions: how many in each status and the
+    most pressing few."""
 
     model = AreaOfConcern
     template_name = "findings/area_detail.html"
@@ -254,13 +248,13 @@ class AreaDetailView(VisibleMixin, AuditedDetailView):
             link.visit_id: link for link in VisitArea.objects.visible_to(user).filter(area=area)
         }
         visits = Visit.objects.visible_to(user).filter(pk__in={*ratings, *covering})
-        findings = (
+        findings = list(
             Finding.objects.visible_to(user)
             .filter(area=area)
             .select_related("visit")
-            .prefetch_related(Prefetch("actions", queryset=VisitDetailView._actions_queryset()))
             .order_by("visit__start_date", "visit_id")
         )
+        attach_pressing_actions(findings)
         context.update(
             progress=[
                 {
@@ -274,6 +268,9 @@ class AreaDetailView(VisibleMixin, AuditedDetailView):
                 {"visit": visit, "findings": letter_order(group)}
                 for visit, group in groupby(findings, key=lambda finding: finding.visit)
             ],
-            actions=list(area.actions.select_related("owner").order_by("reference")),
+            action_counts=status_counts(area.actions.all()),
+            actions=pressing(area.actions.select_related("owner")),
+            # Scrutiny members see an owner's job title, never their name.
+            read_only=is_read_only(user),
         )
         return context
