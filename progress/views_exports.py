@@ -111,7 +111,7 @@ class FeedView(View):
         except (EmptyPage, PageNotAnInteger):
             return _private(_refused(404, "There is no such page of this feed."))
         keys = list(page.object_list)
-        found = {row.pk: row for row in table.rows().filter(pk__in=keys)}
+        found = {row.pk: row for row in table.read(table.rows().filter(pk__in=keys))}
         body = {
             "title": table.title,
             "count": paginator.count,
