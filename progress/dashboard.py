@@ -3,28 +3,37 @@
 Each figure is a list of ``Row``s: a label, a count, and the action list's
 filter parameters (``actions.filters``) that list exactly the actions counted,
 so every number on the page links to its rows. The figures are computed in a
-fixed number of set-based queries whatever the number of actions: counts over
-the actions table are filtered aggregates of one scan, not a query per bar.
+fixed number of set-based queries whatever the number of actions: the headline
+counts come from one grouped scan of the actions table (see ``Bands``), the
+owners' and areas' overdue counts from a range of the index of open actions by
+due date, never a query per bar.
 """
 
 import datetime
+import logging
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Count, Q
+from django.db.models import Count, DateField, F, Func, IntegerField
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import User
 from actions.filters import NO_AREA, NO_OWNER, month_bounds
-from actions.models import Impact, ImprovementAction, Rag, Status, amber_horizon
+from actions.models import Impact, ImprovementAction, Rag, Status, amber_horizon, rag_for
 from findings.models import AreaRating, RatingChoice
 from inspections.models import AreaOfConcern, Visit
+
+from . import charts
 
 DUE_SOON_DAYS = 30
 MONTHS_SHOWN = 12
 TOP_OWNERS = 10
+
+logger = logging.getLogger(__name__)
 
 # Better ratings rank higher; "not assessed" says nothing about direction.
 RATING_RANK = {
@@ -48,11 +57,13 @@ class Row:
     label: str
     count: int
     params: dict = field(default_factory=dict)
+    # Worked out with the figures and cached with them, so a page served from the
+    # cache does not reverse a URL for each of its hundred-odd links.
+    url: str = field(init=False, default="")
 
-    @property
-    def url(self):
+    def __post_init__(self):
         query = urlencode(self.params)
-        return reverse("actions:action_list") + (f"?{query}" if query else "")
+        self.url = reverse("actions:action_list") + (f"?{query}" if query else "")
 
 
 @dataclass
@@ -67,16 +78,32 @@ class Month:
 
 
 @dataclass
+class VisitRating:
+    """An area's rating at one visit: what the trends table shows of it."""
+
+    rating: str
+    visit_start_date: datetime.date
+
+    def get_rating_display(self):
+        return RatingChoice(self.rating).label
+
+
+@dataclass
 class AreaTrend:
     area: AreaOfConcern
-    latest: AreaRating | None
-    previous: AreaRating | None
+    latest: VisitRating | None
+    previous: VisitRating | None
     direction: str
     actions: Row
 
     @property
     def direction_label(self):
         return DIRECTION_LABELS[self.direction]
+
+    @property
+    def ratings(self):
+        """The latest rating, then the one before (None where there is none)."""
+        return (self.latest, self.previous)
 
 
 def _iso(day):
@@ -93,59 +120,165 @@ def last_months(today, count=MONTHS_SHOWN):
     return list(reversed(firsts))
 
 
-def rag_conditions(today):
-    """The RAG rule of ``ActionQuerySet.with_rag`` as one condition per rating, on
-    plain columns: counting with these is much cheaper than counting on the CASE
-    expression, and the dashboard's tests hold the two together through the
-    action list, which filters with ``with_rag``."""
-    open_ = ~Q(status=Status.COMPLETED)
-    red = open_ & (Q(status=Status.BLOCKED) | Q(due_date__lt=today))
-    amber = Q(status=Status.NOT_STARTED, due_date__gte=today, due_date__lte=amber_horizon(today))
-    return {
-        Rag.RED: red,
-        Rag.AMBER: amber,
-        Rag.GREEN: open_ & ~red & ~amber,
-        Rag.NONE: Q(status=Status.COMPLETED),
+class BandNumber(Func):
+    """The number of the band that ``boundaries`` (sorted dates) cut a date
+    column into: band 0 holds the dates before the first boundary, band k those
+    from boundary k-1 up to the day before boundary k, and the last band every
+    date from the last boundary on. An empty date stays NULL.
+
+    Written as SQL text rather than built from ``Case`` and ``When``: the
+    comparisons form a binary search, a handful per row however many months the
+    page shows, and as ORM objects that nested CASE cost more to build and
+    compile on each view than PostgreSQL took to run it.
+    """
+
+    output_field = IntegerField()
+
+    def __init__(self, field, boundaries):
+        super().__init__(F(field))
+        self.boundaries = tuple(boundaries)
+
+    def as_sql(self, compiler, connection, **extra_context):
+        column, column_params = compiler.compile(self.source_expressions[0])
+        date_field = DateField()
+        params = []
+
+        def search(low, high):
+            if low == high:
+                return str(low)
+            middle = (low + high + 1) // 2
+            params.extend(column_params)
+            params.append(date_field.get_db_prep_value(self.boundaries[middle - 1], connection))
+            return (
+                f"CASE WHEN {column} < %s THEN {search(low, middle - 1)} "
+                f"ELSE {search(middle, high)} END"
+            )
+
+        # Comparing NULL gives NULL, so an empty date takes the ELSE branches:
+        # asked first, it stays NULL.
+        sql = f"CASE WHEN {column} IS NULL THEN NULL ELSE {search(0, len(self.boundaries))} END"
+        return sql, (*column_params, *params)
+
+
+@dataclass(frozen=True)
+class Bands:
+    """Dates cut at every boundary a figure on the page counts from or to.
+
+    Every test the figures make of a date (before today, within the amber
+    horizon, within the due-soon window, in a given month) comes out the same for
+    every date in one band, so a band's first day stands for all of it.
+    """
+
+    boundaries: tuple
+
+    def first_days(self):
+        """Each band's first day; the first band, open towards the past, the day
+        before the first boundary."""
+        return (self.boundaries[0] - datetime.timedelta(days=1), *self.boundaries)
+
+    def number(self, field):
+        return BandNumber(field, self.boundaries)
+
+
+def due_date_bands(today):
+    months = last_months(today)
+    after_last_month = month_bounds(months[-1])[1] + datetime.timedelta(days=1)
+    edges = {
+        today,
+        amber_horizon(today) + datetime.timedelta(days=1),
+        today + datetime.timedelta(days=DUE_SOON_DAYS + 1),
+        *months,
+        after_last_month,
     }
+    return Bands(tuple(sorted(edges)))
+
+
+def completed_on_bands(today):
+    months = last_months(today)
+    after_last_month = month_bounds(months[-1])[1] + datetime.timedelta(days=1)
+    return Bands((*months, after_last_month))
+
+
+@dataclass
+class Counts:
+    """Every count over the actions table that the page shows, by name."""
+
+    total: int
+    by_status: dict
+    by_rag: dict
+    overdue: int
+    due_soon: int
+    done_by_impact: dict
+    completed_in: dict  # first day of month -> count
+    due_in: dict
 
 
 def _headline_counts(today):
-    """Every count over the actions table the page needs, in one aggregate query."""
-    months = last_months(today)
-    counts = {}
-    for status in Status:
-        counts[f"status_{status}"] = Count("pk", filter=Q(status=status))
-    for rag, condition in rag_conditions(today).items():
-        counts[f"rag_{rag}"] = Count("pk", filter=condition)
-    counts["overdue"] = Count("pk", filter=~Q(status=Status.COMPLETED) & Q(due_date__lt=today))
-    counts["due_soon"] = Count(
-        "pk",
-        filter=~Q(status=Status.COMPLETED)
-        & Q(due_date__range=(today, today + datetime.timedelta(days=DUE_SOON_DAYS))),
+    """Every count over the actions table the page needs, from one grouped query.
+
+    The actions are grouped by status, impact and the bands their due date and
+    completion date fall in: a few hundred groups whatever the number of actions,
+    each then judged in Python by the same rules the action list filters by
+    (``rag_for`` for the RAG rating). One pass of cheap comparisons over the table
+    instead of a filtered count per figure.
+    """
+    due_bands, completed_bands = due_date_bands(today), completed_on_bands(today)
+    due_first_days = due_bands.first_days()
+    completed_first_days = completed_bands.first_days()
+    groups = (
+        ImprovementAction.objects.order_by()
+        .annotate(
+            due_band=due_bands.number("due_date"),
+            completed_band=completed_bands.number("completed_on"),
+        )
+        .values_list("status", "impact", "due_band", "completed_band")
+        .annotate(count=Count("pk"))
     )
-    for impact in (Impact.NOT_EVIDENCED, Impact.EMERGING):
-        counts[f"done_{impact}"] = Count("pk", filter=Q(status=Status.COMPLETED, impact=impact))
-    for first_day in months:
-        bounds = month_bounds(first_day)
-        counts[f"completed_{first_day}"] = Count("pk", filter=Q(completed_on__range=bounds))
-        counts[f"due_{first_day}"] = Count("pk", filter=Q(due_date__range=bounds))
-    return ImprovementAction.objects.aggregate(**counts)
+    months = last_months(today)
+    soon = today + datetime.timedelta(days=DUE_SOON_DAYS)
+    counts = Counts(
+        total=0,
+        by_status=dict.fromkeys(Status, 0),
+        by_rag=dict.fromkeys(Rag, 0),
+        overdue=0,
+        due_soon=0,
+        done_by_impact=dict.fromkeys(Impact, 0),
+        completed_in=dict.fromkeys(months, 0),
+        due_in=dict.fromkeys(months, 0),
+    )
+    for status, impact, due_band, completed_band, count in groups:
+        due = due_first_days[due_band]
+        counts.total += count
+        counts.by_status[status] += count
+        counts.by_rag[rag_for(status, due, today)] += count
+        if status != Status.COMPLETED:
+            counts.overdue += count if due < today else 0
+            counts.due_soon += count if today <= due <= soon else 0
+        else:
+            counts.done_by_impact[impact] += count
+        if (month := due.replace(day=1)) in counts.due_in:
+            counts.due_in[month] += count
+        if completed_band is not None:
+            completed = completed_first_days[completed_band]
+            if (month := completed.replace(day=1)) in counts.completed_in:
+                counts.completed_in[month] += count
+    return counts
 
 
 def by_status(counts):
     return [
-        Row(status.label, counts[f"status_{status}"], {"status": status.value}) for status in Status
+        Row(status.label, counts.by_status[status], {"status": status.value}) for status in Status
     ]
 
 
 def by_rag(counts):
-    return [Row(rag.label, counts[f"rag_{rag}"], {"rag": rag.value}) for rag in Rag]
+    return [Row(rag.label, counts.by_rag[rag], {"rag": rag.value}) for rag in Rag]
 
 
 def due_soon(counts, today):
     return Row(
         f"Open and due in the next {DUE_SOON_DAYS} days",
-        counts["due_soon"],
+        counts.due_soon,
         {"due_within_days": DUE_SOON_DAYS},
     )
 
@@ -155,7 +288,7 @@ def done_impact_not_shown(counts):
     return [
         Row(
             f"Completed, impact {impact.label.lower()}",
-            counts[f"done_{impact}"],
+            counts.done_by_impact[impact],
             {"status": Status.COMPLETED.value, "impact": impact.value},
         )
         for impact in (Impact.NOT_EVIDENCED, Impact.EMERGING)
@@ -171,12 +304,12 @@ def completed_against_due(counts, today):
                 first_day=first_day,
                 completed=Row(
                     "Completed",
-                    counts[f"completed_{first_day}"],
+                    counts.completed_in[first_day],
                     {"completed_month": f"{first_day:%Y-%m}"},
                 ),
                 due=Row(
                     "Due",
-                    counts[f"due_{first_day}"],
+                    counts.due_in[first_day],
                     {"due_after": _iso(start), "due_before": _iso(end)},
                 ),
             )
@@ -185,7 +318,7 @@ def completed_against_due(counts, today):
 
 
 def overdue_total(counts):
-    return Row("All overdue actions", counts["overdue"], {"overdue": "on"})
+    return Row("All overdue actions", counts.overdue, {"overdue": "on"})
 
 
 def overdue_by_owner(today, limit=TOP_OWNERS):
@@ -206,28 +339,45 @@ def overdue_by_owner(today, limit=TOP_OWNERS):
     ]
 
 
+@dataclass
+class AreaCounts:
+    actions: dict  # area id -> actions linked to it
+    overdue: dict  # area id, or None for actions in no area -> overdue actions
+
+
 def area_counts(today):
-    """{area id, or None for actions in no area: (actions, overdue actions)}, in one
-    grouped query over the actions joined to their areas (outer, so actions in no
-    area make the None group)."""
-    grouped = ImprovementAction.objects.values("areas__id").annotate(
-        total=Count("pk"),
-        overdue=Count("pk", filter=~Q(status=Status.COMPLETED) & Q(due_date__lt=today)),
+    """How many actions each area of concern has, and how many are overdue.
+
+    Neither count joins every action to every link, which at 100,000 actions
+    cost more than every other figure together: the totals are the link table's
+    own, and only the overdue actions (a range of an index) are joined to their
+    links, outer, so that those in no area make the None group.
+    """
+    links = ImprovementAction.areas.through.objects.order_by()
+    totals = links.values("areaofconcern_id").annotate(count=Count("pk"))
+    overdue = (
+        ImprovementAction.objects.overdue(today)
+        .order_by()
+        .values("areas__id")
+        .annotate(count=Count("pk"))
     )
-    return {entry["areas__id"]: (entry["total"], entry["overdue"]) for entry in grouped}
+    return AreaCounts(
+        actions={entry["areaofconcern_id"]: entry["count"] for entry in totals},
+        overdue={entry["areas__id"]: entry["count"] for entry in overdue},
+    )
 
 
 def overdue_by_area(counts_by_area, areas):
     """Each area of concern with its overdue actions, most first; an action in two
     areas counts in both. Actions in no area are a row of their own, last."""
+    overdue = counts_by_area.overdue
     rows = [
-        Row(area.title, counts_by_area[area.pk][1], {"overdue": "on", "area": area.pk})
+        Row(area.title, overdue[area.pk], {"overdue": "on", "area": area.pk})
         for area in areas
-        if counts_by_area.get(area.pk, (0, 0))[1]
+        if overdue.get(area.pk)
     ]
     rows.sort(key=lambda row: (-row.count, row.label, row.params["area"]))
-    without_area = counts_by_area.get(None, (0, 0))[1]
-    if without_area:
+    if without_area := overdue.get(None):
         rows.append(Row("No area of concern", without_area, {"overdue": "on", "area": NO_AREA}))
     return rows
 
@@ -253,10 +403,10 @@ def area_trends(counts_by_area, areas):
     one rating per visit, so there are a few hundred at most.
     """
     ratings = {}
-    for rating in AreaRating.objects.select_related("visit").order_by(
+    for area_id, rating, start_date in AreaRating.objects.order_by(
         "area_id", "-visit__start_date", "-visit_id"
-    ):
-        ratings.setdefault(rating.area_id, []).append(rating)
+    ).values_list("area_id", "rating", "visit__start_date"):
+        ratings.setdefault(area_id, []).append(VisitRating(rating, start_date))
     trends = []
     for area in areas:
         latest, previous = (ratings.get(area.pk, []) + [None, None])[:2]
@@ -266,18 +416,24 @@ def area_trends(counts_by_area, areas):
                 latest=latest,
                 previous=previous,
                 direction=direction(latest, previous),
-                actions=Row(area.title, counts_by_area.get(area.pk, (0, 0))[0], {"area": area.pk}),
+                actions=Row(area.title, counts_by_area.actions.get(area.pk, 0), {"area": area.pk}),
             )
         )
     return trends
 
 
 CACHE_SECONDS = 600
+# The newest figures of the day are kept until the day is over: they are what a
+# leader sees while a refresh is under way, and their presence says that someone
+# looks at the dashboard today, so that changes are worth a refresh.
+LATEST_SECONDS = 24 * 60 * 60
 
 # What the figures read. Every change to these goes through save() or delete()
 # and so leaves a history row (accounts.audit), adding an area to an action
 # included: the newest history row of each says whether anything changed.
 STAMPED_MODELS = (ImprovementAction, AreaOfConcern, AreaRating, Visit, User)
+
+REFRESH_LOCK_KEY = "progress:dashboard:refresh-lock"
 
 
 def data_stamp():
@@ -285,32 +441,151 @@ def data_stamp():
     quote = connection.ops.quote_name
     # Table names come from the models, never from input.
     tables = [quote(model.history.model._meta.db_table) for model in STAMPED_MODELS]
-    columns = ", ".join(f"(SELECT MAX(history_id) FROM {table})" for table in tables)  # noqa: S608
+    columns = ", ".join(f"(SELECT MAX(history_id) FROM {table})" for table in tables)  # noqa: S608  # nosec B608
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT {columns}")
         return "-".join(str(value or 0) for value in cursor.fetchone())
 
 
+def _stamp_parts(stamp):
+    return tuple(int(part) for part in stamp.split("-"))
+
+
+def is_at_least_as_new(stamp, other):
+    """Whether ``stamp`` was taken no earlier than ``other``: history ids only
+    grow, so a later stamp is at least as large in every part."""
+    mine, theirs = _stamp_parts(stamp), _stamp_parts(other)
+    # Stamps of different lengths come from different versions of STAMPED_MODELS.
+    return len(mine) == len(theirs) and all(m >= t for m, t in zip(mine, theirs, strict=True))
+
+
+def refresh_grace():
+    """Seconds for which figures a change has overtaken may still be shown while a
+    refresh brings them up to date (settings.DASHBOARD_REFRESH_GRACE)."""
+    return getattr(settings, "DASHBOARD_REFRESH_GRACE", 60)
+
+
+def figures_key(today, stamp):
+    return f"progress:dashboard:{today.isoformat()}:{stamp}"
+
+
+def latest_key(today):
+    return f"progress:dashboard:{today.isoformat()}:latest"
+
+
+def _from_cache(operation, *args, fallback=None):
+    """``cache.<operation>(*args)``, or ``fallback`` when the cache cannot be reached.
+
+    The cache only saves work: with Redis down the page is worked out afresh,
+    slower but right, rather than failing.
+    """
+    try:
+        return getattr(cache, operation)(*args)
+    except Exception as error:  # any backend's failure, Redis's included
+        logger.warning("dashboard cache %s failed, working without it: %s", operation, error)
+        return fallback
+
+
+def work_out(today, stamp):
+    """The figures as at ``today`` for the data ``stamp`` names, with their charts."""
+    found = figures(today)
+    # Drawn once with the figures: the charts are most of the page's markup.
+    found["charts"] = charts.for_dashboard(found)
+    found["stamp"] = stamp
+    found["worked_out_at"] = timezone.now()
+    return found
+
+
+def store(today, found):
+    """Keep ``found`` under its own stamp and, unless newer ones are already
+    there, as the day's latest figures."""
+    _from_cache("set", figures_key(today, found["stamp"]), found, CACHE_SECONDS)
+    latest = _from_cache("get", latest_key(today))
+    if latest is None or not (
+        latest["stamp"] != found["stamp"] and is_at_least_as_new(latest["stamp"], found["stamp"])
+    ):
+        _from_cache("set", latest_key(today), found, LATEST_SECONDS)
+
+
+def _still_being_refreshed(latest):
+    """Whether figures a change has overtaken may still be shown: they were worked
+    out within the grace period, or a refresh has been queued (its lock expires
+    after the same period, so a lost refresh delays nobody for longer)."""
+    age = (timezone.now() - latest["worked_out_at"]).total_seconds()
+    return age < refresh_grace() or _from_cache("get", REFRESH_LOCK_KEY) is not None
+
+
 def cached_figures(today):
-    """``figures(today)``, worked out again only when something they count has changed.
+    """``figures(today)`` as the dashboard shows them, worked out on the request
+    only when nothing recent enough is cached.
 
     Every figure needs a pass over all the actions; at 100,000 actions that is a
-    few hundred milliseconds a view, the same for every senior leader until
-    someone changes a record. The stamp costs one query of index lookups.
+    few hundred milliseconds, the same for every senior leader until someone
+    changes a record. The stamp costs one query of index lookups. A change queues
+    a refresh (``progress.tasks``); until it lands, the figures from before the
+    change are shown with ``up_to_date`` False, for at most ``refresh_grace()``
+    seconds. With nothing fit to show (the first view of the day, say) they are
+    worked out here.
     """
-    key = f"progress:dashboard:{today.isoformat()}:{data_stamp()}"
-    found = cache.get(key)
-    if found is None:
-        found = figures(today)
-        cache.set(key, found, CACHE_SECONDS)
-    return found
+    stamp = data_stamp()
+    found = _from_cache("get", figures_key(today, stamp))
+    if found is not None:
+        return {**found, "up_to_date": True}
+    latest = _from_cache("get", latest_key(today))
+    if latest is not None:
+        if is_at_least_as_new(latest["stamp"], stamp):
+            return {**latest, "up_to_date": True}
+        if _still_being_refreshed(latest):
+            return {**latest, "up_to_date": False}
+    found = work_out(today, stamp)
+    store(today, found)
+    return {**found, "up_to_date": True}
+
+
+def viewed_today(today):
+    """Whether anyone has had the figures today: if not, a change needs no refresh,
+    as the first view works them out."""
+    return _from_cache("get", latest_key(today)) is not None
+
+
+def take_refresh_lock():
+    """True for the one caller that may queue a refresh now; the lock lapses after
+    the grace period, so a worker killed mid-refresh holds up nothing for long."""
+    return bool(_from_cache("add", REFRESH_LOCK_KEY, True, refresh_grace(), fallback=False))
+
+
+def release_refresh_lock():
+    _from_cache("delete", REFRESH_LOCK_KEY)
+
+
+def refresh(today):
+    """Work out and store the figures for the data as it is now, unless they are
+    cached already. Safe to run twice or at once: both store the same figures.
+    Returns the stamp the figures are for."""
+    stamp = data_stamp()
+    if _from_cache("get", figures_key(today, stamp)) is None:
+        store(today, work_out(today, stamp))
+    return stamp
+
+
+def forget_figures():
+    """Drop every cached dashboard entry, and nothing else the cache holds (a
+    shared Redis keeps other processes' entries, even other runs' in tests)."""
+    pattern = cache.make_key("progress:dashboard:*")
+    client = getattr(getattr(cache, "_cache", None), "get_client", None)
+    if client is None:
+        cache.clear()  # a per-process cache holds nobody else's entries
+        return
+    redis = client(write=True)
+    for key in redis.scan_iter(match=pattern, count=1000):
+        redis.delete(key)
 
 
 def figures(today):
     """Everything the dashboard shows, as at ``today``."""
     counts = _headline_counts(today)
     counts_by_area = area_counts(today)
-    areas = list(AreaOfConcern.objects.order_by("title", "pk"))
+    areas = list(AreaOfConcern.objects.order_by("title", "pk").only("pk", "title"))
     return {
         "today": today,
         "by_status": by_status(counts),

@@ -9,7 +9,7 @@ from django.views.generic import TemplateView
 from accounts.access import may
 from accounts.mixins import PageTitleMixin
 
-from . import charts, dashboard
+from . import dashboard
 
 
 class DashboardView(LoginRequiredMixin, PageTitleMixin, TemplateView):
@@ -23,25 +23,11 @@ class DashboardView(LoginRequiredMixin, PageTitleMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        figures = dashboard.cached_figures(timezone.localdate())
-        context.update(figures)
-        context["charts"] = {
-            "status": charts.bar_chart("chart-status", "Actions by status", figures["by_status"]),
-            "rag": charts.bar_chart(
-                "chart-rag", "Actions by RAG rating", figures["by_rag"], charts.RAG_COLOURS
-            ),
-            "owner": charts.bar_chart(
-                "chart-owner", "Overdue actions by owner", figures["overdue_by_owner"]
-            ),
-            "area": charts.bar_chart(
-                "chart-area", "Overdue actions by area of concern", figures["overdue_by_area"]
-            ),
-            "months": charts.month_chart(
-                "chart-months", "Actions completed and due each month", figures["months"]
-            ),
-        }
+        # The figures and the charts drawn from them, both cached together; with
+        # ``up_to_date`` False while a refresh after a change is still under way.
+        context.update(dashboard.cached_figures(timezone.localdate()))
         context["owner_caption"] = (
             f"Overdue actions of the {dashboard.TOP_OWNERS} owners with the most, and of everyone"
         )
-        context["due_soon_rows"] = [figures["due_soon"]]
+        context["due_soon_rows"] = [context["due_soon"]]
         return context

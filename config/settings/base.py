@@ -329,6 +329,27 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
+# Cache: with REDIS_URL set, one cache shared by every worker process (the
+# dashboard's figures are worked out once, not once per process); otherwise
+# each process keeps its own. Short socket timeouts, so that with Redis down a
+# page is worked out afresh at once rather than waiting on it (the dashboard
+# treats a cache error as a miss).
+# https://docs.djangoproject.com/en/5.2/topics/cache/#redis
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": env("CACHE_KEY_PREFIX", default="tracker"),
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# How long, in seconds, the dashboard may show figures a change has overtaken
+# while a refresh brings them up to date (marked as such on the page).
+DASHBOARD_REFRESH_GRACE = env.int("DASHBOARD_REFRESH_GRACE", default=60)
+
 # Where the documents the demo data was taken from are kept, when present.
 SEEDS_DIR = Path(env("SEEDS_DIR", default=str(BASE_DIR.parent / "shared" / "seeds")))
 

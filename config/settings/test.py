@@ -1,6 +1,7 @@
 """The test suite: fast hashing, mail kept in memory, no dependence on a .env file."""
 
 import tempfile
+import uuid
 
 from .base import *  # noqa: F403
 from .base import env
@@ -21,6 +22,14 @@ if not env("DATABASE_URL", default=""):
 # Tasks run in-process in tests unless a test starts a real worker itself.
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_BROKER_URL = env("REDIS_URL", default="") or "memory://"
+
+# With REDIS_URL set the cache is that Redis (base.py), shared with any other
+# test run on the same database number: each run keeps its entries under its own
+# prefix. TEST_CACHE_KEY_PREFIX lets a process a test starts read the same ones.
+if env("REDIS_URL", default=""):
+    CACHES["default"]["KEY_PREFIX"] = env(  # noqa: F405
+        "TEST_CACHE_KEY_PREFIX", default=f"tracker-tests-{uuid.uuid4().hex[:12]}"
+    )
 
 # Static files come from the finders in tests; nothing is collected.
 WHITENOISE_USE_FINDERS = True

@@ -20,7 +20,8 @@ def run(*args):
 def test_it_tops_the_data_up_and_reports_each_page_and_the_admin_ratio(roles_exist):
     output = run("--any-database", "--actions", "40", "--requests", "2")
     assert ImprovementAction.objects.count() == 40
-    for page in ("dashboard", "action list, filtered", "scrutiny matrix", "CSV export"):
+    pages = ("dashboard", "action list, filtered", "scrutiny matrix", "CSV export")
+    for page in (*pages, "dashboard, just after a change", "dashboard refresh task"):
         assert any(line.startswith(page) for line in output.splitlines()), page
     assert "action list / admin changelist (p50):" in output
     assert "dashboard p95" in output

@@ -3,11 +3,11 @@
 import re
 
 import pytest
-from django.core.cache import cache
 from django.urls import reverse
 
 from accounts.access import may
 from accounts.navigation import menu_for
+from progress import dashboard
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -18,7 +18,7 @@ URL = reverse("progress:dashboard")
 @pytest.fixture(autouse=True)
 def empty_cache():
     # Figures cached by another test's data set must not show here.
-    cache.clear()
+    dashboard.forget_figures()
 
 
 def test_it_shows_the_dashboard_to_a_senior_leader(client, senior_leader):
