@@ -327,6 +327,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "actions.tasks.send_reminders",
         "schedule": crontab(minute=30, hour="7-17", day_of_week="mon-fri"),
     },
+    # The dashboard's figures are kept per day; working out the new day's before
+    # anyone is up means no leader's first look of the morning waits for the sums.
+    "dashboard: the day's figures worked out at 05:00": {
+        "task": "progress.tasks.refresh_dashboard",
+        "schedule": crontab(minute=0, hour=5),
+    },
 }
 
 # Cache: with REDIS_URL set, one cache shared by every worker process (the

@@ -303,3 +303,27 @@ def test_with_redis_every_process_shares_the_figures(client, senior_leader):
         check=True,
     )
     assert another.stdout.strip() == shown
+
+
+def test_the_beat_works_out_each_days_figures_before_the_working_day():
+    from celery.schedules import crontab
+
+    entry = settings.CELERY_BEAT_SCHEDULE["dashboard: the day's figures worked out at 05:00"]
+    assert entry["task"] == "progress.tasks.refresh_dashboard"
+    assert entry["schedule"] == crontab(minute=0, hour=5)
+
+
+def test_after_the_early_refresh_the_first_look_of_the_day_works_nothing_out(
+    client, senior_leader
+):
+    factories.ImprovementActionFactory(status=Status.BLOCKED)
+    with time_machine.travel(MORNING.replace(hour=5), tick=False):
+        # Nobody has looked today: the scheduled run works them out regardless.
+        assert not dashboard.viewed_today(timezone.localdate())
+        tasks.refresh_dashboard.delay()
+    with time_machine.travel(MORNING.replace(hour=8, minute=30), tick=False):
+        client.force_login(senior_leader)
+        response, _, worked_out = view(client)
+    assert not worked_out
+    assert blocked_count(response) == 1
+    assert NOTICE not in response.content.decode()
