@@ -163,7 +163,10 @@ class Browser:
         with transaction.atomic():
             response = getattr(self.client, method)(url)
             transaction.set_rollback(True)
-        response.close()
+        # No response.close() here: the test client has already closed the
+        # response with Django's connection clean-up held back, and closing it
+        # again would run that clean-up, which closes the database connection
+        # (and with it the test's transaction) on PostgreSQL.
         # Signing out, or a message from a write rolled back, changes the cookies:
         # every request starts from the same session.
         self.client.cookies = SimpleCookie(self._cookies)
