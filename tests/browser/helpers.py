@@ -104,3 +104,31 @@ def edit_controls(page, pages):
     )
     found.extend(f"button {text!r}" for text in buttons)
     return found
+
+
+def visit(page, url):
+    """Go to ``url``; the response, or None when the server sends a file to save.
+
+    A download is read to its end before this returns. The live server on SQLite
+    shares one in-memory connection between its request threads, so a streamed
+    export still being read while the next page is asked for would have two
+    requests interleave their savepoints on that one connection.
+    """
+    from playwright.sync_api import Error as PlaywrightError
+
+    downloads = []
+
+    def keep(download):
+        downloads.append(download)
+
+    page.on("download", keep)
+    try:
+        return page.goto(url)
+    except PlaywrightError as error:
+        if "Download is starting" not in str(error):
+            raise
+        download = downloads[0] if downloads else page.wait_for_event("download")
+        download.path()  # waits until the last byte has arrived
+        return None
+    finally:
+        page.remove_listener("download", keep)

@@ -26,6 +26,7 @@ from .helpers import (
     error_summary,
     page_name,
     submit,
+    visit,
     wait_for_error_summary_focus,
 )
 
@@ -96,10 +97,7 @@ def test_every_page_has_no_accessibility_faults_as(site, role):
     for target in found:
         if target.page.post_only:
             continue
-        try:
-            response = page.goto(target.url)
-        except PlaywrightError:
-            continue  # a download (an evidence file), not a page
+        response = visit(page, target.url)  # None for a download
         if response is None or not is_html(response):
             continue
         status = response.status
@@ -223,7 +221,6 @@ def test_every_control_of_the_frame_shows_where_the_focus_is(site, role):
 def test_pages_reflow_at_400_percent_zoom(site):
     """At 320 CSS pixels wide (1280 at 400%), nothing but a data table may need
     scrolling sideways (WCAG 1.4.10 exempts those)."""
-    from playwright.sync_api import Error as PlaywrightError
 
     page = site.page_as(walk.TEAM)
     page.set_viewport_size({"width": 320, "height": 640})
@@ -233,10 +230,7 @@ def test_pages_reflow_at_400_percent_zoom(site):
         if target.page.post_only or target.page.is_admin or target.page.name in seen:
             continue
         seen.add(target.page.name)
-        try:
-            response = page.goto(target.url)
-        except PlaywrightError:
-            continue  # a download, not a page
+        response = visit(page, target.url)  # None for a download
         if response is None or response.status != 200 or not is_html(response):
             continue
         too_wide = page.evaluate(
@@ -262,7 +256,6 @@ def test_the_demo_story_has_no_accessibility_faults(empty_site, monkeypatch):
     the URLconf once."""
     from django.core.management import call_command
     from django.core.management.base import CommandError
-    from playwright.sync_api import Error as PlaywrightError
 
     from accounts.models import User
     from accounts.roles import IMPROVEMENT_TEAM
@@ -284,10 +277,7 @@ def test_the_demo_story_has_no_accessibility_faults(empty_site, monkeypatch):
     queued = {"home"}  # one link to each page of the URLconf is enough
     while queue:
         url = queue.pop(0)
-        try:
-            response = page.goto(url)
-        except PlaywrightError:
-            continue  # a download
+        response = visit(page, url)  # None for a download
         if response is None or not is_html(response):
             continue
         name = page_name(page)
