@@ -5,7 +5,7 @@ Inside a request, HistoryRequestMiddleware already supplies the user; these
 helpers make the acting person explicit everywhere else.
 """
 
-from django.db import transaction
+from django.db import models, transaction
 
 
 def acting_as(obj, user):
@@ -38,3 +38,29 @@ def delete_as(obj, user):
             for instance in instances:
                 acting_as(instance, user)
         return collector.delete()
+
+
+def record_links_cleared(sender, instance, **kwargs):
+    """Before ``instance`` goes, clear each recorded row's link to it one by one.
+
+    ``on_delete=SET_NULL`` is done by Django as one UPDATE with no signals, so
+    a finding whose area of concern is deleted, or a person whose line manager
+    leaves, would change without a history row. Saving each such row here first
+    (in the deletion's transaction, connected to ``pre_delete``) records the
+    change, named for whoever is deleting: the person ``delete_as`` marked, or
+    the request's user through the history middleware. The UPDATE that follows
+    then finds nothing left to change.
+    """
+    user = getattr(instance, "_history_user", None)
+    for relation in sender._meta.related_objects:
+        if relation.on_delete is not models.SET_NULL or relation.many_to_many:
+            continue
+        linked = relation.related_model
+        if not getattr(linked._meta, "simple_history_manager_attribute", None):
+            continue  # not a recorded model: the UPDATE is all there is
+        link = relation.field
+        for row in linked._default_manager.filter(**{link.name: instance.pk}):
+            setattr(row, link.attname, None)
+            if user is not None:
+                acting_as(row, user)
+            row.save(update_fields=[link.name])

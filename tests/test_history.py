@@ -316,6 +316,69 @@ def test_it_records_who_deleted_the_rows_a_deletion_cascaded_to(
         assert history_row(type(child), child.pk, DELETED).history_user == user, child
 
 
+def area_with_a_finding():
+    area = factories.AreaOfConcernFactory()
+    return area, factories.FindingFactory(area=area), "area"
+
+
+def update_with_evidence():
+    update = factories.ActionUpdateFactory()
+    return update, factories.EvidenceFactory(action=update.action, update=update), "update"
+
+
+def manager_with_a_report():
+    manager = factories.UserFactory()
+    return manager, factories.UserFactory(line_manager=manager), "line_manager"
+
+
+def pack_with_a_later_pack():
+    from progress.models import CommitteePack
+
+    author = factories.UserFactory()
+    earlier = CommitteePack.objects.create(
+        title="Scrutiny, June", committee_date=datetime.date(2024, 6, 1), frozen_by=author
+    )
+    later = CommitteePack.objects.create(
+        title="Scrutiny, September",
+        committee_date=datetime.date(2024, 9, 1),
+        previous=earlier,
+        frozen_by=author,
+    )
+    return earlier, later, "previous"
+
+
+# Committee packs have no admin pages: they are frozen, and only ever deleted whole.
+CLEARED_LINKS = [
+    (make, delete, person)
+    for make in (area_with_a_finding, update_with_evidence, manager_with_a_report)
+    for delete, person in (
+        (delete_through_the_form, "improvement_officer"),
+        (delete_in_the_admin, "superuser"),
+    )
+] + [(pack_with_a_later_pack, delete_through_the_form, "improvement_officer")]
+
+
+@pytest.mark.parametrize(("make", "delete", "person"), CLEARED_LINKS)
+def test_it_records_who_cleared_the_links_a_deletion_set_to_nothing(
+    make, delete, person, request, client
+):
+    """``on_delete=SET_NULL`` is one UPDATE without signals: the linking row still
+    gets a history row naming the person who deleted, with the link empty."""
+    user = request.getfixturevalue(person)
+    client.force_login(user)
+    record, linking, link = make()
+    before = type(linking).history.filter(id=linking.pk).count()
+    delete(record, user, client)
+    linking.refresh_from_db()
+    assert getattr(linking, link) is None
+    rows = type(linking).history.filter(id=linking.pk)
+    assert rows.count() == before + 1
+    latest = rows.latest()
+    assert latest.history_type == CHANGED
+    assert latest.history_user == user
+    assert getattr(latest, f"{link}_id") is None
+
+
 LINKS = {
     "findings": factories.FindingFactory,
     "areas": factories.AreaOfConcernFactory,
