@@ -33,7 +33,7 @@ from accounts.access import is_read_only
 from accounts.forms import GovukDateField
 from accounts.models import User
 from findings.models import Finding
-from inspections.models import AreaOfConcern
+from inspections.models import AreaOfConcern, Visit
 
 from .models import Impact, ImprovementAction, Rag, Status
 
@@ -66,7 +66,7 @@ _TYPED_DATE = re.compile(r"^\s*(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})\s*$")
 _ISO_DATE = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*$")
 _MONTH = re.compile(r"^\s*(\d{4})-(\d{1,2})\s*$")
 # Short enough for any database's integer key; anything longer is no one's id.
-_OWNER_ID = re.compile(r"^[0-9]{1,18}$")
+_RECORD_ID = re.compile(r"[0-9]{1,18}")
 
 
 def month_bounds(first_day):
@@ -152,6 +152,16 @@ class ActionFilterForm(forms.Form):
             "invalid_choice": "The finding in the link cannot be found: choose any finding"
         },
     )
+    # A visit's page links here for every action answering any of its findings.
+    # Offered, like the finding, only when the query string names one to see.
+    visit = forms.ChoiceField(
+        label="Responding to the visit",
+        required=False,
+        widget=forms.RadioSelect,
+        error_messages={
+            "invalid_choice": "The visit in the link cannot be found: choose any visit"
+        },
+    )
     due_after = GovukDateField(
         label="Due on or after",
         label_text="the earliest due date",
@@ -220,30 +230,32 @@ class ActionFilterForm(forms.Form):
             (NO_AREA, "No area of concern"),
             *[(str(area.pk), area.title) for area in AreaOfConcern.objects.order_by("title")],
         ]
-        self._offer_chosen_finding(user)
+        self._offer_chosen(
+            "finding",
+            Finding.objects.visible_to(user).select_related("visit"),
+            "Any finding",
+            lambda finding: f"{Truncator(finding.summary).words(15)} ({finding.visit})",
+        )
+        self._offer_chosen("visit", Visit.objects.visible_to(user), "Any visit", str)
         self.helper = FormHelper(self)
         self.helper.form_tag = False
         self.helper.disable_csrf = True
         self.helper.label_size = Size.SMALL
         self.helper.legend_size = Size.SMALL
 
-    def _offer_chosen_finding(self, user):
-        """Offer the finding ``finding=<id>`` names, next to "Any finding", if
-        ``user`` may see it (a scrutiny member, only those of published letters);
-        with no finding named, the field is left out of the form altogether."""
-        value = self.data.get("finding", "") if self.is_bound else ""
+    def _offer_chosen(self, name, visible, anything, label):
+        """Offer the record ``name=<id>`` names, next to ``anything``, if it is among
+        ``visible`` (for a scrutiny member, only what is published): one look-up by
+        primary key. With nothing named, the field is left out of the form
+        altogether; an id that names nothing this person may see is refused by the
+        field as not one of its choices."""
+        value = self.data.get(name, "") if self.is_bound else ""
         if not value:
-            del self.fields["finding"]
+            del self.fields[name]
             return
-        chosen = None
-        if re.fullmatch(r"[0-9]{1,18}", value):
-            chosen = (
-                Finding.objects.visible_to(user).filter(pk=int(value)).select_related("visit")
-            ).first()
-        self.fields["finding"].choices = [("", "Any finding")] + (
-            [(str(chosen.pk), f"{Truncator(chosen.summary).words(15)} ({chosen.visit})")]
-            if chosen
-            else []
+        chosen = visible.filter(pk=int(value)).first() if _RECORD_ID.fullmatch(value) else None
+        self.fields[name].choices = [("", anything)] + (
+            [(str(chosen.pk), label(chosen))] if chosen else []
         )
 
     def _chosen_owner(self, read_only):
@@ -252,7 +264,7 @@ class ActionFilterForm(forms.Form):
         One indexed look-up, only when an id was given; any other value is left
         for the field to refuse as not one of its choices."""
         value = self.data.get("owner", "") if self.is_bound else ""
-        if not _OWNER_ID.match(value):
+        if not _RECORD_ID.fullmatch(value):
             return []
         owner = (
             User.objects.filter(pk=int(value))
@@ -397,6 +409,13 @@ def filter_actions(filters, sort_key=DEFAULT_SORT, descending=False, queryset=No
     if finding := filters.get("finding"):
         # One row per action and finding, so the join lists each action once.
         queryset = queryset.filter(findings=int(finding))
+    if visit := filters.get("visit"):
+        # A subquery rather than a join: an action answering two of the visit's
+        # findings is listed once.
+        finding_links = ImprovementAction.findings.through.objects
+        queryset = queryset.filter(
+            pk__in=finding_links.filter(finding__visit_id=int(visit)).values("improvementaction_id")
+        )
     # Both ends are inclusive: "due on or after" and "due on or before".
     if due_after := filters.get("due_after"):
         queryset = queryset.filter(due_date__gte=due_after)

@@ -273,9 +273,7 @@ class ActionUpdate(models.Model):
     new_impact = models.CharField(
         "impact changed to", max_length=20, choices=Impact.choices, blank=True
     )
-    shareable_with_scrutiny = models.BooleanField(
-        "may be shown to scrutiny members", default=False
-    )
+    shareable_with_scrutiny = models.BooleanField("may be shown to scrutiny members", default=False)
 
     history = HistoricalRecords()
 

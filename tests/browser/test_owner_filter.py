@@ -86,3 +86,32 @@ def test_an_owner_who_owns_nothing_is_refused_with_the_error_summary(site):
     assert page.locator(href).count() == 1
     problems = describe_violations("the list with a refused owner", run_axe(page))
     assert not problems, "\n".join(problems)
+
+
+def test_a_visits_link_lists_its_actions_and_the_choice_can_be_undone(site):
+    from inspections.models import Visit
+
+    visit = next(v for v in site.samples.of(Visit) if v.is_published)
+    answering = sorted(
+        ImprovementAction.objects.filter(findings__visit=visit)
+        .distinct()
+        .values_list("reference", flat=True)
+    )
+    assert answering, "the sample visit has actions answering its findings"
+    page = site.page_as(walk.SCRUTINY)
+    page.goto(visit.get_absolute_url())
+    page.get_by_role(
+        "link", name=re.compile(r"^See all \d+ actions? responding to this visit")
+    ).click()
+    page.wait_for_load_state()
+    assert sorted(listed(page)) == answering
+    chosen = page.get_by_role("radio", name=str(visit))
+    assert chosen.is_checked()
+    problems = describe_violations("the list of one visit's actions", run_axe(page))
+    assert not problems, "\n".join(problems)
+
+    page.get_by_role("radio", name="Any visit").check()
+    filter_form(page).get_by_role("button", name="Apply filters").click()
+    page.wait_for_load_state()
+    assert parse_qs(urlsplit(page.url).query).get("visit", [""]) == [""]
+    assert len(listed(page)) > len(answering)

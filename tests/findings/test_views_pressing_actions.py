@@ -172,8 +172,8 @@ def test_the_visit_lists_its_ten_most_pressing_actions_once_each(team, visit, ar
     table = page[page.index("Actions responding to these findings") :]
     assert "27 actions respond to this visit's findings, 2 of them overdue." in table
     assert (
-        "Not started 17 In progress 3 Blocked 3 Completed 4"
-        " Overdue (open and past the due date) 2 All actions 27"
+        "Not started 17 not started In progress 3 in progress Blocked 3 blocked"
+        " Completed 4 completed Overdue (open and past the due date) 2 overdue All actions 27"
     ) in table
     expected = sorted(
         [*busy_finding.test_open_by_due_date, *later, shared],
@@ -189,6 +189,72 @@ def test_the_visit_lists_its_ten_most_pressing_actions_once_each(team, visit, ar
     for action in busy_finding.test_actions:
         if action not in expected:
             assert action.reference not in table
+
+
+def test_the_visit_links_to_all_its_actions_and_to_each_status(team, visit, area, busy_finding):
+    second = factories.FindingFactory(visit=visit, area=area, summary="Plans drift")
+    later = make_actions([(Status.NOT_STARTED, day) for day in (1, 2)], second)
+    # One action answers both findings: listed once.
+    shared = make_actions([(Status.BLOCKED, -50)], busy_finding)[0]
+    ImprovementAction.findings.through.objects.create(improvementaction=shared, finding=second)
+    # Another visit's finding in the same area: its action is not this visit's.
+    make_actions([(Status.IN_PROGRESS, 3)], factories.FindingFactory(area=area))
+    everything = busy_finding.test_actions + later + [shared]
+
+    response = team.get(visit.get_absolute_url())
+    assert "See all 15 actions responding to this visit" in text(response)
+    links = parse(response).links
+    all_link = f"{reverse('actions:action_list')}?visit={visit.pk}"
+    assert all_link in links
+    assert listed_on_the_action_list(team, all_link) == {a.pk for a in everything}
+    for status in Status:
+        with_status = {a.pk for a in everything if a.status == status}
+        status_link = f"{all_link}&status={status.value}"
+        assert (status_link in links) == bool(with_status), status
+        if with_status:
+            assert listed_on_the_action_list(team, status_link) == with_status, status
+    overdue_link = f"{all_link}&overdue=1"
+    assert overdue_link in links
+    assert listed_on_the_action_list(team, overdue_link) == {
+        a.pk for a in everything if a.status != Status.COMPLETED and a.due_date < TODAY
+    }
+
+
+def test_the_visit_filter_names_the_visit_and_can_be_undone(team, visit, busy_finding):
+    others = make_actions([(Status.IN_PROGRESS, 20)] * 2)
+    response = team.get(f"{reverse('actions:action_list')}?visit={visit.pk}")
+    content = response.content.decode()
+    assert 'name="visit"' in content and str(visit) in content
+    assert "There is a problem" not in content
+    # Choosing "Any visit" (an empty value) lists every action again.
+    url = f"{reverse('actions:action_list')}?visit=&status="
+    assert listed_on_the_action_list(team, url) == {
+        a.pk for a in busy_finding.test_actions + others
+    }
+    response = team.get(reverse("actions:action_list"))
+    assert 'name="visit"' not in response.content.decode()
+
+
+def test_the_visit_filter_names_no_visit_a_councillor_may_not_see(councillor, area):
+    unpublished = factories.VisitFactory(
+        authority=area.identified_at.authority, is_published=False, published_on=None
+    )
+    hidden = factories.FindingFactory(visit=unpublished, summary="Not yet public")
+    hidden_actions = make_actions([(Status.IN_PROGRESS, 10)], hidden)
+    others = make_actions([(Status.IN_PROGRESS, 20)] * 2)
+
+    url = f"{reverse('actions:action_list')}?visit={unpublished.pk}"
+    response = councillor.get(url)
+    assert error_messages(response) == ["The visit in the link cannot be found: choose any visit"]
+    assert str(unpublished) not in response.content.decode()
+    # A link that cannot be followed filters nothing, as any refused filter does.
+    assert listed_on_the_action_list(councillor, url) == {a.pk for a in hidden_actions + others}
+
+
+@pytest.mark.parametrize("value", ["999999", "abc", "1" * 40, "-1", "12\n"])
+def test_a_visit_that_is_not_there_is_an_error_not_a_failure(team, value):
+    response = team.get(reverse("actions:action_list"), {"visit": value})
+    assert error_messages(response) == ["The visit in the link cannot be found: choose any visit"]
 
 
 def test_the_visits_most_pressing_are_the_same_as_asking_the_database(visit, area):
