@@ -333,6 +333,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "progress.tasks.refresh_dashboard",
         "schedule": crontab(minute=0, hour=5),
     },
+    # An import reviewed but never confirmed leaves its uploaded file behind.
+    "imports: abandoned drafts' files removed at 03:00": {
+        "task": "findings.tasks.remove_abandoned_import_drafts",
+        "schedule": crontab(minute=0, hour=3),
+    },
 }
 
 # Cache: with REDIS_URL set, one cache shared by every worker process (the
