@@ -235,22 +235,6 @@ def test_the_visit_filter_names_the_visit_and_can_be_undone(team, visit, busy_fi
     assert 'name="visit"' not in response.content.decode()
 
 
-def test_the_visit_filter_names_no_visit_a_councillor_may_not_see(councillor, area):
-    unpublished = factories.VisitFactory(
-        authority=area.identified_at.authority, is_published=False, published_on=None
-    )
-    hidden = factories.FindingFactory(visit=unpublished, summary="Not yet public")
-    hidden_actions = make_actions([(Status.IN_PROGRESS, 10)], hidden)
-    others = make_actions([(Status.IN_PROGRESS, 20)] * 2)
-
-    url = f"{reverse('actions:action_list')}?visit={unpublished.pk}"
-    response = councillor.get(url)
-    assert error_messages(response) == ["The visit in the link cannot be found: choose any visit"]
-    assert str(unpublished) not in response.content.decode()
-    # A link that cannot be followed filters nothing, as any refused filter does.
-    assert listed_on_the_action_list(councillor, url) == {a.pk for a in hidden_actions + others}
-
-
 @pytest.mark.parametrize("value", ["999999", "abc", "1" * 40, "-1", "12\n"])
 def test_a_visit_that_is_not_there_is_an_error_not_a_failure(team, value):
     response = team.get(reverse("actions:action_list"), {"visit": value})
@@ -338,7 +322,8 @@ def test_a_councillor_can_follow_a_findings_link_to_its_actions(councillor, busy
     assert listed_on_the_action_list(councillor, link) == {a.pk for a in busy_finding.test_actions}
 
 
-def test_the_finding_filter_names_no_finding_a_councillor_may_not_see(councillor, area):
+@pytest.mark.parametrize("named", ["finding", "visit"])
+def test_the_list_names_no_finding_or_visit_a_councillor_may_not_see(councillor, area, named):
     unpublished = factories.VisitFactory(
         authority=area.identified_at.authority, is_published=False, published_on=None
     )
@@ -346,12 +331,14 @@ def test_the_finding_filter_names_no_finding_a_councillor_may_not_see(councillor
     hidden_actions = make_actions([(Status.IN_PROGRESS, 10)], hidden)
     others = make_actions([(Status.IN_PROGRESS, 20)] * 2)
 
-    url = f"{reverse('actions:action_list')}?finding={hidden.pk}"
+    record = hidden if named == "finding" else unpublished
+    url = f"{reverse('actions:action_list')}?{named}={record.pk}"
     response = councillor.get(url)
     assert error_messages(response) == [
-        "The finding in the link cannot be found: choose any finding"
+        f"The {named} in the link cannot be found: choose any {named}"
     ]
-    assert "Not yet public" not in response.content.decode()
+    content = response.content.decode()
+    assert "Not yet public" not in content and str(unpublished) not in content
     # A link that cannot be followed filters nothing, as any refused filter does.
     assert listed_on_the_action_list(councillor, url) == {a.pk for a in hidden_actions + others}
 
