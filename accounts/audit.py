@@ -52,15 +52,37 @@ def record_links_cleared(sender, instance, **kwargs):
     then finds nothing left to change.
     """
     user = getattr(instance, "_history_user", None)
-    for relation in sender._meta.related_objects:
-        if relation.on_delete is not models.SET_NULL or relation.many_to_many:
-            continue
-        linked = relation.related_model
-        if not getattr(linked._meta, "simple_history_manager_attribute", None):
-            continue  # not a recorded model: the UPDATE is all there is
-        link = relation.field
-        for row in linked._default_manager.filter(**{link.name: instance.pk}):
+    for link in recorded_links_cleared_on_delete(sender):
+        for row in link.model._default_manager.filter(**{link.name: instance.pk}):
             setattr(row, link.attname, None)
             if user is not None:
                 acting_as(row, user)
             row.save(update_fields=[link.name])
+
+
+def recorded_links_cleared_on_delete(model):
+    """The foreign keys of recorded models that a deletion of ``model`` sets to null."""
+    return [
+        relation.field
+        for relation in model._meta.related_objects
+        if relation.on_delete is models.SET_NULL
+        and not relation.many_to_many
+        and getattr(relation.related_model._meta, "simple_history_manager_attribute", None)
+    ]
+
+
+def connect_links_cleared_on_delete(all_models):
+    """Listen for the deletion of each model a recorded row links to with SET_NULL.
+
+    Only those: a ``pre_delete`` receiver for every model would stop Django
+    deleting any queryset in one statement, since it must then load each row to
+    send the signal."""
+    from django.db.models.signals import pre_delete
+
+    for model in all_models:
+        if recorded_links_cleared_on_delete(model):
+            pre_delete.connect(
+                record_links_cleared,
+                sender=model,
+                dispatch_uid=f"accounts.record_links_cleared.{model._meta.label_lower}",
+            )

@@ -379,6 +379,16 @@ def test_it_records_who_cleared_the_links_a_deletion_set_to_nothing(
     assert getattr(latest, f"{link}_id") is None
 
 
+def test_deletions_nothing_recorded_links_to_stay_one_statement():
+    """Only models a recorded row links to with SET_NULL are listened for: a
+    queryset of anything else (sessions, say) is still deleted in one go."""
+    from django.contrib.sessions.models import Session
+    from django.db.models.deletion import Collector
+
+    assert Collector(using="default").can_fast_delete(Session.objects.all())
+    assert not Collector(using="default").can_fast_delete(AreaOfConcern.objects.all())
+
+
 LINKS = {
     "findings": factories.FindingFactory,
     "areas": factories.AreaOfConcernFactory,
