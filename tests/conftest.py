@@ -110,6 +110,20 @@ def superuser(db):
 
 
 @pytest.fixture
+def team(client, improvement_officer):
+    """The test client, signed in as a member of the improvement team."""
+    client.force_login(improvement_officer)
+    return client
+
+
+@pytest.fixture
+def councillor(client, scrutiny_member):
+    """The test client, signed in as a scrutiny committee member (read-only)."""
+    client.force_login(scrutiny_member)
+    return client
+
+
+@pytest.fixture
 def roles_exist(db):
     roles = [IMPROVEMENT_TEAM, SENIOR_LEADER, SCRUTINY_MEMBER]
     assert Group.objects.filter(name__in=roles).count() == 3

@@ -40,24 +40,18 @@ def action_data(**overrides):
     return data
 
 
-@pytest.fixture
-def team_client(client, improvement_officer):
-    client.force_login(improvement_officer)
-    return client
-
-
-def test_it_shows_the_add_form_to_the_improvement_team(team_client):
-    response = team_client.get(CREATE)
+def test_it_shows_the_add_form_to_the_improvement_team(team):
+    response = team.get(CREATE)
     assert response.status_code == 200
     assert 'name="due_date_0"' in response.content.decode()
 
 
 def test_it_adds_an_action_with_an_owner_findings_and_areas(
-    team_client, improvement_officer, action_owner
+    team, improvement_officer, action_owner
 ):
     finding = factories.FindingFactory()
     area = factories.AreaOfConcernFactory()
-    response = team_client.post(
+    response = team.post(
         CREATE,
         action_data(owner=action_owner.pk, findings=[finding.pk], areas=[area.pk]),
     )
@@ -72,15 +66,15 @@ def test_it_adds_an_action_with_an_owner_findings_and_areas(
     assert {row.history_user for row in action.history.all()} == {improvement_officer}
 
 
-def test_it_prefills_findings_and_areas_named_in_the_link(team_client):
+def test_it_prefills_findings_and_areas_named_in_the_link(team):
     finding = factories.FindingFactory()
-    response = team_client.get(CREATE, {"findings": [finding.pk, "x"]})
+    response = team.get(CREATE, {"findings": [finding.pk, "x"]})
     assert response.context["form"].initial["findings"] == [str(finding.pk)]
 
 
-def test_it_shows_the_error_summary_and_saves_nothing_when_the_date_is_wrong(team_client):
+def test_it_shows_the_error_summary_and_saves_nothing_when_the_date_is_wrong(team):
     before = history_counts()
-    response = team_client.post(CREATE, action_data(due_date_0="31", due_date_1="2"))
+    response = team.post(CREATE, action_data(due_date_0="31", due_date_1="2"))
     content = response.content.decode()
     assert response.status_code == 200
     assert "<title>Error: " in content
@@ -90,16 +84,14 @@ def test_it_shows_the_error_summary_and_saves_nothing_when_the_date_is_wrong(tea
     assert history_counts() == before
 
 
-def test_it_asks_for_the_completion_date_of_a_completed_action(team_client):
-    response = team_client.post(CREATE, action_data(status=Status.COMPLETED))
+def test_it_asks_for_the_completion_date_of_a_completed_action(team):
+    response = team.post(CREATE, action_data(status=Status.COMPLETED))
     assert "Enter the date the action was completed" in response.content.decode()
     assert ImprovementAction.objects.count() == 0
 
 
-def test_it_refuses_a_due_date_before_the_start_date(team_client):
-    response = team_client.post(
-        CREATE, action_data(**date_boxes("start_date", datetime.date(2030, 4, 1)))
-    )
+def test_it_refuses_a_due_date_before_the_start_date(team):
+    response = team.post(CREATE, action_data(**date_boxes("start_date", datetime.date(2030, 4, 1))))
     assert "The due date cannot be before the start date." in response.content.decode()
     assert ImprovementAction.objects.count() == 0
 
@@ -113,10 +105,10 @@ def test_it_refuses_to_add_for_anyone_else(client, request, role):
     assert history_counts() == before
 
 
-def test_it_edits_an_action(team_client, improvement_officer):
+def test_it_edits_an_action(team, improvement_officer):
     action = factories.ImprovementActionFactory(title="Old title")
     data = action_data(title="New title", owner=action.owner.pk)
-    response = team_client.post(reverse("actions:action_edit", args=[action.pk]), data)
+    response = team.post(reverse("actions:action_edit", args=[action.pk]), data)
     assert response.status_code == 302
     action.refresh_from_db()
     assert action.title == "New title"
@@ -137,19 +129,19 @@ def test_it_refuses_to_edit_for_anyone_else_even_the_owner(client, request, role
     assert history_counts() == before
 
 
-def test_it_assigns_an_owner(team_client, improvement_officer, action_owner):
+def test_it_assigns_an_owner(team, improvement_officer, action_owner):
     action = factories.ImprovementActionFactory(owner=None)
     url = reverse("actions:action_assign", args=[action.pk])
-    response = team_client.post(url, {"owner": action_owner.pk})
+    response = team.post(url, {"owner": action_owner.pk})
     assert response.status_code == 302
     action.refresh_from_db()
     assert action.owner == action_owner
     assert action.history.latest("history_id").history_user == improvement_officer
 
 
-def test_it_asks_who_to_assign(team_client):
+def test_it_asks_who_to_assign(team):
     action = factories.ImprovementActionFactory(owner=None)
-    response = team_client.post(reverse("actions:action_assign", args=[action.pk]), {})
+    response = team.post(reverse("actions:action_assign", args=[action.pk]), {})
     assert "Choose who owns this action" in response.content.decode()
 
 
@@ -164,20 +156,20 @@ def test_it_refuses_a_scrutiny_member_assigning(client, scrutiny_member, action_
     assert history_counts() == before
 
 
-def test_it_asks_before_deleting(team_client):
+def test_it_asks_before_deleting(team):
     action = factories.ImprovementActionFactory()
     factories.ActionUpdateFactory(action=action)
-    response = team_client.get(reverse("actions:action_delete", args=[action.pk]))
+    response = team.get(reverse("actions:action_delete", args=[action.pk]))
     content = response.content.decode()
     assert "Are you sure you want to delete" in content
     assert "1 progress update" in content
     assert ImprovementAction.objects.count() == 1
 
 
-def test_it_deletes_on_confirmation_with_the_cascade_in_history(team_client, improvement_officer):
+def test_it_deletes_on_confirmation_with_the_cascade_in_history(team, improvement_officer):
     action = factories.ImprovementActionFactory()
     factories.ActionUpdateFactory(action=action)
-    response = team_client.post(reverse("actions:action_delete", args=[action.pk]))
+    response = team.post(reverse("actions:action_delete", args=[action.pk]))
     assert response.status_code == 302
     assert response.url == reverse("actions:action_list")
     assert ImprovementAction.objects.count() == 0
@@ -196,19 +188,19 @@ def test_it_refuses_to_delete_for_anyone_else(client, request, role):
     assert history_counts() == before
 
 
-def test_it_saves_an_action_whose_owner_has_since_left(team_client):
+def test_it_saves_an_action_whose_owner_has_since_left(team):
     leaver = factories.UserFactory(is_active=False)
     action = factories.ImprovementActionFactory(owner=leaver, title="Old title")
     data = action_data(title="New title", owner=leaver.pk)
-    response = team_client.post(reverse("actions:action_edit", args=[action.pk]), data)
+    response = team.post(reverse("actions:action_edit", args=[action.pk]), data)
     assert response.status_code == 302
     action.refresh_from_db()
     assert (action.title, action.owner) == ("New title", leaver)
 
 
-def test_it_offers_no_one_who_has_left_as_a_new_owner(team_client):
+def test_it_offers_no_one_who_has_left_as_a_new_owner(team):
     leaver = factories.UserFactory(is_active=False, full_name="Lee Leaver")
     action = factories.ImprovementActionFactory()
-    response = team_client.get(reverse("actions:action_assign", args=[action.pk]))
+    response = team.get(reverse("actions:action_assign", args=[action.pk]))
     assert "Lee Leaver" not in response.content.decode()
     assert leaver.pk

@@ -35,9 +35,3 @@ def oversight_area(inadequate_inspection):
     return factories.AreaOfConcernFactory(
         identified_at=inadequate_inspection, title="Management oversight of practice"
     )
-
-
-@pytest.fixture
-def team(client, improvement_officer):
-    client.force_login(improvement_officer)
-    return client

@@ -28,12 +28,6 @@ def visit_on(area, day, number):
     )
 
 
-@pytest.fixture
-def team(client, improvement_officer):
-    client.force_login(improvement_officer)
-    return client
-
-
 def test_it_shows_the_rating_at_each_visit_in_date_order(team, area):
     # Logged out of order: the page sorts by the visits' dates.
     for day, number, rating in [

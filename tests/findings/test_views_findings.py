@@ -20,12 +20,6 @@ def area(visit):
     return factories.AreaOfConcernFactory(identified_at=visit.follows, title="Front door")
 
 
-@pytest.fixture
-def team(client, improvement_officer):
-    client.force_login(improvement_officer)
-    return client
-
-
 def finding_data(area=None, **overrides):
     data = {
         "area": str(area.pk) if area else "",

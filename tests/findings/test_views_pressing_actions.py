@@ -72,18 +72,6 @@ def visit(area):
 
 
 @pytest.fixture
-def team(client, improvement_officer):
-    client.force_login(improvement_officer)
-    return client
-
-
-@pytest.fixture
-def councillor(client, scrutiny_member):
-    client.force_login(scrutiny_member)
-    return client
-
-
-@pytest.fixture
 def busy_finding(visit, area):
     """A finding with twelve actions: four completed ones due first, then eight open."""
     finding = factories.FindingFactory(visit=visit, area=area, summary="Supervision is rare")

@@ -22,12 +22,6 @@ def visit():
     return visit
 
 
-@pytest.fixture
-def team(client, improvement_officer):
-    client.force_login(improvement_officer)
-    return client
-
-
 def ratings_data(visit, *ratings):
     data = {}
     for area, rating in zip(visit.ordered_areas(), ratings, strict=False):

@@ -27,12 +27,6 @@ def visit():
     return visit
 
 
-@pytest.fixture
-def team(client, improvement_officer):
-    client.force_login(improvement_officer)
-    return client
-
-
 def positions(page, *phrases):
     found = [page.find(phrase) for phrase in phrases]
     assert -1 not in found, list(zip(phrases, found, strict=True))

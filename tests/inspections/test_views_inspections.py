@@ -17,12 +17,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def team(client, improvement_officer):
-    client.force_login(improvement_officer)
-    return client
-
-
-@pytest.fixture
 def inspection():
     return factories.InspectionFactory()
 

@@ -30,12 +30,6 @@ def areas(inspection):
     return [factories.AreaOfConcernFactory(identified_at=inspection, title=t) for t in titles]
 
 
-@pytest.fixture
-def team(client, improvement_officer):
-    client.force_login(improvement_officer)
-    return client
-
-
 def visit_data(inspection, places=(), **overrides):
     visit = factories.VisitFactory.build(
         authority=inspection.authority, follows=inspection, number=7

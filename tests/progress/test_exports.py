@@ -36,57 +36,45 @@ def export_url(name, file_format, query=""):
     return reverse(f"progress:export_{name}", args=[file_format]) + query
 
 
-@pytest.fixture
-def team_client(client, improvement_officer):
-    client.force_login(improvement_officer)
-    return client
-
-
-@pytest.fixture
-def scrutiny_client(client, scrutiny_member):
-    client.force_login(scrutiny_member)
-    return client
-
-
 # Formulas
 
 
 @pytest.mark.parametrize("formula", FORMULAS)
-def test_it_neutralises_a_formula_in_the_csv_file(team_client, formula):
+def test_it_neutralises_a_formula_in_the_csv_file(team, formula):
     factories.ImprovementActionFactory(title=formula)
-    [row] = csv_rows(team_client.get(export_url("actions", "csv")))
+    [row] = csv_rows(team.get(export_url("actions", "csv")))
     assert row["Title"] == f"'{formula}"
 
 
 @pytest.mark.parametrize("formula", FORMULAS)
-def test_it_stores_a_formula_as_plain_text_in_the_workbook(team_client, formula):
+def test_it_stores_a_formula_as_plain_text_in_the_workbook(team, formula):
     factories.ImprovementActionFactory(title=formula)
-    sheet = xlsx_sheet(team_client.get(export_url("actions", "xlsx")))
+    sheet = xlsx_sheet(team.get(export_url("actions", "xlsx")))
     headings = [cell.value for cell in sheet[1]]
     cell = sheet.cell(row=2, column=headings.index("Title") + 1)
     assert cell.data_type == "s"
     assert cell.value == f"'{formula}"
 
 
-def test_it_neutralises_findings_and_ratings_too(team_client):
+def test_it_neutralises_findings_and_ratings_too(team):
     visit = factories.VisitFactory()
     factories.FindingFactory(visit=visit, summary="=1+2")
     factories.AreaRatingFactory(visit=visit, commentary="@cmd")
-    [finding] = csv_rows(team_client.get(export_url("findings", "csv")))
-    [rating] = xlsx_rows(team_client.get(export_url("ratings", "xlsx")))
+    [finding] = csv_rows(team.get(export_url("findings", "csv")))
+    [rating] = xlsx_rows(team.get(export_url("ratings", "xlsx")))
     assert finding["Summary"] == "'=1+2"
     assert rating["Commentary"] == "'@cmd"
 
 
-def test_it_keeps_dates_as_dates_in_the_workbook(team_client):
+def test_it_keeps_dates_as_dates_in_the_workbook(team):
     factories.ImprovementActionFactory(due_date=datetime.date(2025, 3, 31))
-    [row] = xlsx_rows(team_client.get(export_url("actions", "xlsx")))
+    [row] = xlsx_rows(team.get(export_url("actions", "xlsx")))
     assert row["Due date"] == datetime.datetime(2025, 3, 31)
 
 
-def test_it_drops_characters_a_workbook_cannot_hold(team_client):
+def test_it_drops_characters_a_workbook_cannot_hold(team):
     factories.ImprovementActionFactory(title="\x01=1+1 bell\x07")
-    [row] = xlsx_rows(team_client.get(export_url("actions", "xlsx")))
+    [row] = xlsx_rows(team.get(export_url("actions", "xlsx")))
     assert row["Title"] == "'=1+1 bell"
 
 
@@ -132,28 +120,24 @@ def list_references(client, query):
 
 
 @pytest.mark.parametrize("query", FILTERS)
-def test_the_csv_file_holds_the_rows_the_list_shows(team_client, varied_actions, query):
-    shown = list_references(team_client, query)
-    exported = [
-        row["Reference"] for row in csv_rows(team_client.get(export_url("actions", "csv", query)))
-    ]
+def test_the_csv_file_holds_the_rows_the_list_shows(team, varied_actions, query):
+    shown = list_references(team, query)
+    exported = [row["Reference"] for row in csv_rows(team.get(export_url("actions", "csv", query)))]
     assert exported == shown
 
 
 @pytest.mark.parametrize("query", ["?status=in_progress", "?owner=none&sort=-due_date"])
-def test_the_workbook_holds_the_rows_the_list_shows(team_client, varied_actions, query):
-    shown = list_references(team_client, query)
+def test_the_workbook_holds_the_rows_the_list_shows(team, varied_actions, query):
+    shown = list_references(team, query)
     exported = [
-        row["Reference"] for row in xlsx_rows(team_client.get(export_url("actions", "xlsx", query)))
+        row["Reference"] for row in xlsx_rows(team.get(export_url("actions", "xlsx", query)))
     ]
     assert exported == shown
     assert 0 < len(exported) < len(varied_actions)
 
 
-def test_the_list_links_to_downloads_of_what_it_shows(team_client, varied_actions):
-    response = team_client.get(
-        reverse("actions:action_list") + "?status=blocked&sort=-due_date&page=2"
-    )
+def test_the_list_links_to_downloads_of_what_it_shows(team, varied_actions):
+    response = team.get(reverse("actions:action_list") + "?status=blocked&sort=-due_date&page=2")
     hrefs = [unescape(h) for h in re.findall(r'href="([^"]*)"', response.content.decode())]
     downloads = [h for h in hrefs if h.startswith("/progress/exports/actions.")]
     assert {urlsplit(h).path for h in downloads} == {
@@ -170,9 +154,9 @@ def test_the_list_links_to_downloads_of_what_it_shows(team_client, varied_action
 # Who sees what
 
 
-def test_a_scrutiny_member_gets_owners_by_job_title_and_no_internal_notes(scrutiny_client):
+def test_a_scrutiny_member_gets_owners_by_job_title_and_no_internal_notes(councillor):
     world = build_world()
-    [row] = csv_rows(scrutiny_client.get(export_url("actions", "csv")))
+    [row] = csv_rows(councillor.get(export_url("actions", "csv")))
     assert row["Owner"] == "Head of Service"
     assert "Owner's e-mail address" not in row
     assert world.owner.email not in str(row)
@@ -180,43 +164,43 @@ def test_a_scrutiny_member_gets_owners_by_job_title_and_no_internal_notes(scruti
     assert row["Latest update"] == "Shared progress note"
 
 
-def test_an_officer_gets_the_owners_name_address_and_latest_update(team_client):
+def test_an_officer_gets_the_owners_name_address_and_latest_update(team):
     world = build_world()
-    [row] = csv_rows(team_client.get(export_url("actions", "csv")))
+    [row] = csv_rows(team.get(export_url("actions", "csv")))
     assert row["Owner"] == "Olive Owner"
     assert row["Owner's e-mail address"] == world.owner.email
     assert row["Latest update"] == "Internal worry about staffing"
 
 
 @pytest.mark.parametrize("file_format", ["csv", "xlsx"])
-def test_a_scrutiny_member_gets_only_published_findings(scrutiny_client, file_format):
+def test_a_scrutiny_member_gets_only_published_findings(councillor, file_format):
     build_world()
-    response = scrutiny_client.get(export_url("findings", file_format))
+    response = councillor.get(export_url("findings", file_format))
     rows = csv_rows(response) if file_format == "csv" else xlsx_rows(response)
     assert [row["Summary"] for row in rows] == ["Published finding"]
 
 
 @pytest.mark.parametrize("file_format", ["csv", "xlsx"])
-def test_a_scrutiny_member_gets_only_published_ratings(scrutiny_client, file_format):
+def test_a_scrutiny_member_gets_only_published_ratings(councillor, file_format):
     build_world()
-    response = scrutiny_client.get(export_url("ratings", file_format))
+    response = councillor.get(export_url("ratings", file_format))
     rows = csv_rows(response) if file_format == "csv" else xlsx_rows(response)
     assert [row["Commentary"] for row in rows] == ["Published rating"]
 
 
-def test_an_officer_gets_unpublished_findings_too(team_client):
+def test_an_officer_gets_unpublished_findings_too(team):
     build_world()
-    rows = csv_rows(team_client.get(export_url("findings", "csv")))
+    rows = csv_rows(team.get(export_url("findings", "csv")))
     assert {row["Summary"] for row in rows} == {"Published finding", "Unpublished finding"}
 
 
-def test_a_scrutiny_member_sees_only_published_areas_of_an_action(scrutiny_client):
+def test_a_scrutiny_member_sees_only_published_areas_of_an_action(councillor):
     world = build_world()
     hidden = factories.AreaOfConcernFactory(
         identified_at=factories.InspectionFactory(published_on=None), title="Not yet reported"
     )
     world.action.areas.add(hidden)
-    [row] = csv_rows(scrutiny_client.get(export_url("actions", "csv")))
+    [row] = csv_rows(councillor.get(export_url("actions", "csv")))
     assert row["Areas of concern"] == "Front door"
 
 
@@ -232,14 +216,14 @@ def test_it_sends_a_signed_out_visitor_to_sign_in(client):
     assert "sign-in" in response.url
 
 
-def test_it_names_the_file_and_streams_the_csv(team_client):
-    response = team_client.get(export_url("findings", "csv"))
+def test_it_names_the_file_and_streams_the_csv(team):
+    response = team.get(export_url("findings", "csv"))
     assert response.streaming
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"].startswith('attachment; filename="findings-')
 
 
-def test_the_actions_csv_is_streamed_a_batch_of_rows_at_a_time(team_client, monkeypatch):
+def test_the_actions_csv_is_streamed_a_batch_of_rows_at_a_time(team, monkeypatch):
     monkeypatch.setattr(exports, "EXPORT_BATCH", 2)
     first = factories.AreaOfConcernFactory(title="Oversight")
     second = factories.AreaOfConcernFactory(title="Front door")
@@ -248,7 +232,7 @@ def test_the_actions_csv_is_streamed_a_batch_of_rows_at_a_time(team_client, monk
         action.areas.add(first, second)
         factories.ActionUpdateFactory(action=action, note=f"=older note {number}")
         factories.ActionUpdateFactory(action=action, note=f"=newest note {number}")
-    response = team_client.get(export_url("actions", "csv"))
+    response = team.get(export_url("actions", "csv"))
     assert response.streaming
     chunks = list(response.streaming_content)
     # The byte order mark, then the headings and five rows two lines at a time.
@@ -267,8 +251,8 @@ def test_the_csv_row_converter_agrees_with_the_cell_converter():
     assert exports.csv_row(values, zone) == [exports.csv_cell(value) for value in values]
 
 
-def test_an_unknown_format_is_not_found(team_client):
-    assert team_client.get("/progress/exports/actions.pdf").status_code == 404
+def test_an_unknown_format_is_not_found(team):
+    assert team.get("/progress/exports/actions.pdf").status_code == 404
 
 
 # Queries
@@ -276,10 +260,10 @@ def test_an_unknown_format_is_not_found(team_client):
 
 @pytest.mark.parametrize("file_format", ["csv", "xlsx"])
 @pytest.mark.parametrize("name", ["actions", "findings", "ratings"])
-def test_the_queries_do_not_grow_with_the_rows(team_client, name, file_format):
+def test_the_queries_do_not_grow_with_the_rows(team, name, file_format):
     url = export_url(name, file_format, "?q=action" if name == "actions" else "")
     grow_every_table(3)
-    few = queries_for(team_client, url)
+    few = queries_for(team, url)
     grow_every_table(30)
-    many = queries_for(team_client, url)
+    many = queries_for(team, url)
     assert few == many
