@@ -33,6 +33,7 @@ from accounts.access import is_read_only
 from accounts.forms import GovukDateField
 from accounts.models import User
 from findings.models import Finding
+from findings.pressing_actions import ids_answering_visit
 from inspections.models import AreaOfConcern, Visit
 
 from .models import Impact, ImprovementAction, Rag, Status
@@ -410,12 +411,8 @@ def filter_actions(filters, sort_key=DEFAULT_SORT, descending=False, queryset=No
         # One row per action and finding, so the join lists each action once.
         queryset = queryset.filter(findings=int(finding))
     if visit := filters.get("visit"):
-        # A subquery rather than a join: an action answering two of the visit's
-        # findings is listed once.
-        finding_links = ImprovementAction.findings.through.objects
-        queryset = queryset.filter(
-            pk__in=finding_links.filter(finding__visit_id=int(visit)).values("improvementaction_id")
-        )
+        # The same actions the visit's page counts, each listed once.
+        queryset = queryset.filter(pk__in=ids_answering_visit(int(visit)))
     # Both ends are inclusive: "due on or after" and "due on or before".
     if due_after := filters.get("due_after"):
         queryset = queryset.filter(due_date__gte=due_after)

@@ -111,11 +111,17 @@ def most_pressing_across(fetched, limit=ACTIONS_PER_PAGE):
     return most_pressing
 
 
+def ids_answering_visit(visit):
+    """The ids of the actions answering any of ``visit``'s findings (a visit or its
+    id), as a subquery: an action answering two of them is named twice, so filter
+    with ``pk__in`` rather than join, and each action is counted once."""
+    links, action = _finding_links()
+    return links.objects.filter(finding__visit=visit).values(f"{action}_id")
+
+
 def visit_actions(visit):
     """Every action answering any of the visit's findings, each once."""
-    links, action = _finding_links()
-    answering = links.objects.filter(finding__visit=visit).values(f"{action}_id")
-    return action_model().objects.filter(pk__in=answering)
+    return action_model().objects.filter(pk__in=ids_answering_visit(visit))
 
 
 def pressing(actions, limit=ACTIONS_PER_PAGE):
