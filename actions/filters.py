@@ -91,6 +91,19 @@ class OwnerSearch:
         return User.objects.filter(condition)
 
 
+def linked_record_field(noun):
+    """A choice of one record a link names (``finding=<id>``), or any; its choices
+    are set per request by ``ActionFilterForm._offer_chosen``."""
+    return forms.ChoiceField(
+        label=f"Responding to the {noun}",
+        required=False,
+        widget=forms.RadioSelect,
+        error_messages={
+            "invalid_choice": f"The {noun} in the link cannot be found: choose any {noun}"
+        },
+    )
+
+
 def split_typed_date(text):
     """ "27/03/2024" or "2024-03-27" -> ["27", "03", "2024"]; anything else -> None."""
     if match := _TYPED_DATE.match(text):
@@ -143,26 +156,11 @@ class ActionFilterForm(forms.Form):
         required=False,
         error_messages={"invalid_choice": "Choose an area of concern from the list"},
     )
-    # A finding's entry on a visit's or area's page links here for all its actions.
-    # Offered only when the query string names a finding the person may see.
-    finding = forms.ChoiceField(
-        label="Responding to the finding",
-        required=False,
-        widget=forms.RadioSelect,
-        error_messages={
-            "invalid_choice": "The finding in the link cannot be found: choose any finding"
-        },
-    )
-    # A visit's page links here for every action answering any of its findings.
-    # Offered, like the finding, only when the query string names one to see.
-    visit = forms.ChoiceField(
-        label="Responding to the visit",
-        required=False,
-        widget=forms.RadioSelect,
-        error_messages={
-            "invalid_choice": "The visit in the link cannot be found: choose any visit"
-        },
-    )
+    # A finding's entry on a visit's or area's page links here for all its actions,
+    # and a visit's page for every action answering any of its findings. Each is
+    # offered only when the query string names one the person may see.
+    finding = linked_record_field("finding")
+    visit = linked_record_field("visit")
     due_after = GovukDateField(
         label="Due on or after",
         label_text="the earliest due date",
