@@ -11,7 +11,10 @@ Verbs:
 - ``sign_off``: a senior leader signing off that an action's impact is shown;
 - ``view_history`` and ``restore``: the audit trail and bringing back a deleted record;
 - ``view_dashboard``: the senior leaders' dashboard of internal figures (senior
-  leaders and the improvement team).
+  leaders and the improvement team);
+- ``grant_roles``: give a person roles or take them away (``accounts.granting``
+  says which combinations are allowed): people who hold ``manage_roles``, and
+  system administrators, for anyone but themselves.
 
 Scrutiny members never write, whatever permissions their account may have been
 given by mistake: their group is checked as well as their permissions.
@@ -19,6 +22,7 @@ given by mistake: their group is checked as well as their permissions.
 
 from .roles import (
     IMPROVEMENT_TEAM,
+    MANAGE_ROLES,
     RESTORE_DELETED,
     SCRUTINY_MEMBER,
     SENIOR_LEADER,
@@ -36,6 +40,7 @@ WRITE_VERBS = {
     "restore",
     "issue_token",
     "change_own_preferences",
+    "grant_roles",
 }
 VERBS = WRITE_VERBS | {"view", "view_history", "view_dashboard"}
 
@@ -61,6 +66,11 @@ def is_senior_leader(user):
 
 def is_scrutiny_member(user):
     return has_role(user, SCRUTINY_MEMBER)
+
+
+def is_system_administrator(user):
+    """The only people who may open the Django admin: active superusers."""
+    return bool(user and user.is_authenticated and user.is_active and user.is_superuser)
 
 
 def is_read_only(user):
@@ -98,6 +108,10 @@ def may(user, verb, obj=None):
     if verb == "view" and is_own_action(user, obj):
         # Owners need no role to see the actions they are asked to report on.
         return True
+    superuser_account = not isinstance(obj, type) and getattr(obj, "is_superuser", False) is True
+    if verb in {"change", "delete"} and superuser_account and not user.is_superuser:
+        # Whoever could change a system administrator's account could take it over.
+        return False
     if verb in {"view", "add", "change", "delete"}:
         if not user.has_perm(_perm(verb, obj)):
             return False
@@ -116,6 +130,15 @@ def may(user, verb, obj=None):
         # Making or revoking one's own feed token: any officer; never a councillor,
         # who must not be able to change anything at all.
         return True
+    if verb == "grant_roles":
+        # Nobody changes their own roles: a grant needs a second person, and nobody
+        # can lock themselves out or raise themselves up. A system administrator's
+        # account is changed by another system administrator only.
+        if not user.has_perm(MANAGE_ROLES):
+            return False
+        if obj is None or isinstance(obj, type):
+            return True
+        return obj.pk != user.pk and (user.is_superuser or not obj.is_superuser)
     if verb == "view_history":
         return user.has_perm(VIEW_AUDIT_LOG)
     if verb == "view_dashboard":

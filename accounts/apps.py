@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 
 
 class AccountsConfig(AppConfig):
@@ -19,3 +20,11 @@ class AccountsConfig(AppConfig):
         # Failed sign-ins and lockouts go to the security log (accounts/security.py).
         user_login_failed.connect(log_failed_sign_in, dispatch_uid="accounts.log_failed_sign_in")
         user_locked_out.connect(log_lockout, dispatch_uid="accounts.log_lockout")
+
+
+class SystemAdminConfig(admin_apps.AdminConfig):
+    """Django's admin, with the site that only system administrators may open
+    (named in INSTALLED_APPS in its place)."""
+
+    default = False
+    default_site = "accounts.admin_site.SystemAdminSite"

@@ -19,6 +19,7 @@ from functools import cached_property
 from itertools import islice
 
 from django.apps import apps
+from django.contrib.auth.models import Permission
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.db.models import OuterRef, Q, Subquery
@@ -29,10 +30,16 @@ from django.utils.text import capfirst
 from simple_history.models import DeletedObject
 from simple_history.utils import get_m2m_reverse_field_name
 
+from .grant_sentences import said_as_grants
+
 NOT_SET = "Not set"
 SYSTEM = "System"
 # Stored as the history row's change reason, so a restore reads as one in the log.
 RESTORED_REASON = "Restored from its history"
+# The change reason of the first history row of each role, written when the
+# history of roles began (accounts migration 0004): where the record starts, with
+# what each role held then, rather than a change anyone made.
+HISTORY_STARTS_REASON = "Role history starts here"
 CHANGE_KINDS = {"+": "created", "~": "changed", "-": "deleted"}
 NEWEST_FIRST = ("-history_date", "-history_id")
 # How many rows the CSV export describes at once: enough to keep the queries per
@@ -40,7 +47,15 @@ NEWEST_FIRST = ("-history_date", "-history_id")
 EXPORT_BATCH = 500
 
 
+# What people call some kinds of record: a role is a group to Django.
+KIND_NAMES = {"auth.group": "role"}
+
 # The models and their history tables
+
+
+def kind_name(model):
+    """What one record of ``model`` is called, in lower case: "visit", "role"."""
+    return KIND_NAMES.get(model._meta.label_lower, str(model._meta.verbose_name))
 
 
 def is_tracked(model):
@@ -143,6 +158,8 @@ def previous_rows(history, rows):
 
 def describe(record):
     """A record's name, even when its name needs a related record that is gone."""
+    if isinstance(record, Permission):
+        return record.name  # "Can sign off ...", without the app and model it is of
     try:
         return str(record)
     except (AttributeError, ObjectDoesNotExist, TypeError, ValueError):
@@ -239,6 +256,9 @@ class FieldChange:
     after: str = ""
     added: tuple = ()
     removed: tuple = ()
+    # For a change to who may do what: the change said as sentences, one a grant.
+    sentences: tuple = ()
+    name: str = ""
 
     @property
     def is_many(self):
@@ -256,6 +276,8 @@ class FieldChange:
         return ", ".join(parts)
 
     def __str__(self):
+        if self.sentences:
+            return "; ".join(self.sentences)
         return f"{self.label}: {self.detail}"
 
 
@@ -278,7 +300,7 @@ class Change:
 
     @property
     def record_kind(self):
-        return capfirst(self.model._meta.verbose_name)
+        return capfirst(kind_name(self.model))
 
     @property
     def app_label(self):
@@ -356,7 +378,9 @@ def _link_changes(row, previous, links, records):
                 _names(records, target, now - before),
                 _names(records, target, before - now),
             )
-            changes.append(FieldChange(_label(m2m_field), added=added, removed=removed))
+            changes.append(
+                FieldChange(_label(m2m_field), added=added, removed=removed, name=m2m_field.name)
+            )
     return changes
 
 
@@ -394,6 +418,8 @@ def _field_changes(row, previous, records):
 def _kind(row):
     if row.history_type == "+" and row.history_change_reason == RESTORED_REASON:
         return "restored"
+    if row.history_change_reason == HISTORY_STARTS_REASON:
+        return "first recorded"
     return CHANGE_KINDS[row.history_type]
 
 
@@ -436,18 +462,22 @@ def changes_for(history_qs):
         as_it_was = row.history_object
         records.attach(as_it_was, model, deleted_as_records=True)
         person = row.history_user
+        who = (person.get_full_name() or person.email) if person else SYSTEM
+        name = describe(as_it_was)
+        link_changes = _link_changes(row, before, links, records)
+        if row.history_change_reason != HISTORY_STARTS_REASON:
+            link_changes = said_as_grants(model, link_changes, who if person else None, name)
         changes.append(
             Change(
                 model=model,
                 history_id=row.history_id,
                 object_id=record_id(row),
-                record=describe(as_it_was),
-                who=(person.get_full_name() or person.email) if person else SYSTEM,
+                record=name,
+                who=who,
                 who_email=person.email if person else "",
                 when=row.history_date,
                 kind=_kind(row),
-                fields=_field_changes(row, before, records)
-                + _link_changes(row, before, links, records),
+                fields=_field_changes(row, before, records) + link_changes,
                 restorable=row.history_id in restorable,
             )
         )

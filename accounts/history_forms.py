@@ -8,16 +8,14 @@ from django.contrib.auth import get_user_model
 from django.utils.text import capfirst
 
 from .forms import GovukDateField
-from .history import AuditFilters, tracked_models
+from .history import AuditFilters, kind_name, tracked_models
 
 CHANGE_TYPES = {"created": "+", "changed": "~", "deleted": "-"}
 DATE_HELP = "For example, 27 3 2024"
 
 
 def _record_kinds():
-    kinds = [
-        (model._meta.label_lower, capfirst(model._meta.verbose_name)) for model in tracked_models()
-    ]
+    kinds = [(model._meta.label_lower, capfirst(kind_name(model))) for model in tracked_models()]
     return [("", "Any kind of record"), *sorted(kinds, key=lambda kind: kind[1])]
 
 

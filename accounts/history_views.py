@@ -20,6 +20,7 @@ from .history import (
     changes_for,
     csv_rows,
     history_model,
+    kind_name,
     record_id,
     record_name,
     rows_of,
@@ -130,7 +131,7 @@ class ObjectHistoryView(HistoryPermissionMixin, TemplateView):
         context.update(
             changes=changes_for(page.object_list),
             record=record_name(model, pk),
-            record_kind=model._meta.verbose_name,
+            record_kind=kind_name(model),
             record_url=_url_of(model, pk),
             may_restore=may(self.request.user, "restore"),
         )
@@ -158,7 +159,7 @@ class RestoreView(PermissionMixin, FormView):
         context.update(
             # The page is about a deleted record: no need to say so in its name.
             record=record_name(model, pk, mark_deleted=False),
-            record_kind=model._meta.verbose_name,
+            record_kind=kind_name(model),
             deleted_by=person.get_full_name() if person else "The system",
             deleted_at=self.row.history_date,
             history_url=reverse(

@@ -1,9 +1,11 @@
-from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, Group, PermissionsMixin
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
-from simple_history.models import HistoricalRecords
+from simple_history import register
+
+from .m2m_history import EitherSideHistoricalRecords
 
 UNAUDITED_FIELDS = {"password", "last_login"}
 
@@ -49,8 +51,13 @@ class User(AbstractBaseUser, PermissionsMixin):
         help_text="Who hears about this person's actions when they are long overdue.",
     )
     is_active = models.BooleanField(default=True)
+    # Django's own flag, kept for its tools; the admin asks for a system
+    # administrator (accounts.admin_site), so on its own it opens nothing.
     is_staff = models.BooleanField(
-        "may use the admin", default=False, help_text="Whether this person may open the admin."
+        "staff status",
+        default=False,
+        help_text="Django's staff flag. Only system administrators (superusers) may open "
+        "the admin, whatever this says.",
     )
     date_joined = models.DateTimeField(default=timezone.now)
     # The daily reminder digest (actions.reminders) always lists overdue, stale
@@ -61,8 +68,11 @@ class User(AbstractBaseUser, PermissionsMixin):
         help_text="Whether the daily reminder e-mail lists this person's actions due soon.",
     )
 
-    # Password hashes and sign-in times are not part of the audit trail.
-    history = HistoricalRecords(excluded_fields=sorted(UNAUDITED_FIELDS))
+    # Password hashes and sign-in times are not part of the audit trail; the roles
+    # a person holds (groups) and any permission given to them alone are.
+    history = EitherSideHistoricalRecords(
+        excluded_fields=sorted(UNAUDITED_FIELDS), m2m_fields=["groups", "user_permissions"]
+    )
 
     objects = UserManager()
 
@@ -75,6 +85,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         permissions = [
             ("view_audit_log", "Can see the audit log of every change"),
             ("restore_deleted", "Can restore a deleted record from its history"),
+            ("manage_roles", "Can give and remove roles"),
         ]
         constraints = [
             models.UniqueConstraint(Lower("email"), name="user_email_unique_ignoring_case"),
@@ -88,14 +99,29 @@ class User(AbstractBaseUser, PermissionsMixin):
     def __str__(self):
         return self.full_name or self.email
 
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("accounts:person_detail", args=[self.pk])
+
     def get_full_name(self):
         return self.full_name
 
     def get_short_name(self):
         return self.full_name.split(" ")[0] if self.full_name else self.email
 
+    def clean_line_manager(self):
+        from .officers import is_scrutiny_member_id, not_a_line_manager_message
+
+        if is_scrutiny_member_id(self.line_manager_id):
+            raise ValidationError(
+                {"line_manager": not_a_line_manager_message(self.line_manager)},
+                code="scrutiny_member",
+            )
+
     def clean(self):
         super().clean()
+        self.clean_line_manager()
         self.email = self.email.strip().lower()
         # Said here, on the field, because the case-insensitive constraint can only
         # say "Constraint ... is violated", which tells nobody what to do.
@@ -122,3 +148,12 @@ class User(AbstractBaseUser, PermissionsMixin):
     def public_label(self):
         """How scrutiny members see this person: by role, never by address."""
         return self.job_title or "Council officer"
+
+
+# A role is a group: what each role may do (its permissions) is on the record too.
+register(
+    Group,
+    app="accounts",
+    records_class=EitherSideHistoricalRecords,
+    m2m_fields=["permissions"],
+)

@@ -16,6 +16,7 @@ MENU = [
     ("Progress", "progress:scrutiny_matrix", lambda user: _may_view(user, "visit")),
     ("My actions", "actions:my_actions", lambda user: not _is_read_only(user)),
     ("Audit log", "accounts:audit_log", lambda user: may(user, "view_history")),
+    ("People", "accounts:people", lambda user: _may_view(user, "user")),
     # Anyone may own actions, so anyone may want their due dates in a calendar.
     ("Feeds and downloads", "progress:token_list", lambda user: True),
 ]

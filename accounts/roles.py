@@ -43,6 +43,10 @@ VIEW_INTERNAL = "inspections.view_internal"
 SIGN_OFF_IMPACT = "actions.sign_off_impact"
 VIEW_AUDIT_LOG = "accounts.view_audit_log"
 RESTORE_DELETED = "accounts.restore_deleted"
+# Giving and removing roles is not a role of its own: it is held by the named
+# people who lead the improvement work (and by system administrators), given to
+# each of them in the admin or on their roles page by a system administrator.
+MANAGE_ROLES = "accounts.manage_roles"
 
 
 def _crud(models_by_app, verbs):
@@ -55,8 +59,11 @@ def _crud(models_by_app, verbs):
 
 
 ROLE_PERMISSIONS = {
+    # The improvement team looks after the people who use the service (their
+    # details and whether they may sign in), but not their roles: see MANAGE_ROLES.
     IMPROVEMENT_TEAM: _crud(DOMAIN_MODELS, ("add", "change", "delete", "view"))
-    | {"accounts.view_user", VIEW_INTERNAL, VIEW_AUDIT_LOG, RESTORE_DELETED},
+    | {"accounts.view_user", "accounts.add_user", "accounts.change_user"}
+    | {VIEW_INTERNAL, VIEW_AUDIT_LOG, RESTORE_DELETED},
     SENIOR_LEADER: _crud(DOMAIN_MODELS, ("view",))
     | {"accounts.view_user", VIEW_INTERNAL, VIEW_AUDIT_LOG, SIGN_OFF_IMPACT},
     SCRUTINY_MEMBER: _crud(SCRUTINY_READABLE, ("view",)),

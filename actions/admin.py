@@ -1,37 +1,81 @@
+"""The admin's pages for actions, for system administrators only (accounts/admin_site.py).
+
+What a workflow sets is read-only here, so that no one can write around it: an
+action's reference, and its sign-off (only a senior leader's sign-off page writes
+who signed off and when, and only once the action is ready); an update's or a
+piece of evidence's author and time, and the action it belongs to. Something added
+here is in the name of whoever adds it, at the time they add it.
+"""
+
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
+from django.utils import timezone
+
+from accounts.admin import OfficersOnlyInAutocomplete
+from accounts.admin_site import HistoryAdmin
 
 from .models import ActionUpdate, Evidence, ImprovementAction
 
 
 class ActionUpdateInline(admin.StackedInline):
+    """An action's updates, to read: each is added on its own page, in the name of
+    whoever adds it, never in another officer's name from here."""
+
     model = ActionUpdate
     extra = 0
-    autocomplete_fields = ["author"]
+    can_delete = False
+    fields = ["author", "created_at", "note", "new_status", "new_impact", "shareable_with_scrutiny"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class AddedByWhoeverAddsIt:
+    """``author_field`` and ``time_field`` are the person adding the record and the
+    time they add it; neither can be typed in, and the record stays on its action."""
+
+    author_field = ""
+    time_field = ""
+    stays_on = ("action",)
+
+    def get_readonly_fields(self, request, obj=None):
+        fixed = [self.author_field, self.time_field]
+        return fixed + list(self.stays_on) if obj is not None else fixed
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            setattr(obj, self.author_field, request.user)
+            setattr(obj, self.time_field, timezone.now())
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(ImprovementAction)
-class ImprovementActionAdmin(SimpleHistoryAdmin):
+class ImprovementActionAdmin(OfficersOnlyInAutocomplete, HistoryAdmin):
     list_display = ["reference", "title", "owner", "status", "impact", "due_date", "priority"]
     list_filter = ["status", "impact", "priority"]
     list_select_related = ["owner"]
     search_fields = ["reference", "title", "description"]
-    autocomplete_fields = ["owner", "signed_off_by"]
+    autocomplete_fields = ["owner"]
+    readonly_fields = ["reference", "signed_off_by", "signed_off_at"]
     filter_horizontal = ["findings", "areas"]
     date_hierarchy = "due_date"
     inlines = [ActionUpdateInline]
 
 
 @admin.register(ActionUpdate)
-class ActionUpdateAdmin(SimpleHistoryAdmin):
+class ActionUpdateAdmin(AddedByWhoeverAddsIt, HistoryAdmin):
     list_display = ["action", "author", "created_at", "new_status", "shareable_with_scrutiny"]
     list_filter = ["shareable_with_scrutiny", "new_status"]
     list_select_related = ["action", "author"]
-    autocomplete_fields = ["author"]
+    author_field, time_field = "author", "created_at"
 
 
 @admin.register(Evidence)
-class EvidenceAdmin(SimpleHistoryAdmin):
+class EvidenceAdmin(AddedByWhoeverAddsIt, HistoryAdmin):
     list_display = ["title", "action", "added_by", "added_at"]
     list_select_related = ["action", "added_by"]
-    autocomplete_fields = ["added_by"]
+    author_field, time_field = "added_by", "added_at"
+    stays_on = ("action", "update")

@@ -27,6 +27,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.audit import acting_as, save_as
+from accounts.granting import manage_roles_permission
 from accounts.models import User
 from accounts.roles import IMPROVEMENT_TEAM, SCRUTINY_MEMBER, SENIOR_LEADER
 from actions.models import ActionUpdate, Impact, ImprovementAction, Priority, Status
@@ -65,8 +66,11 @@ MODEL_LABELS = [
 
 # People -------------------------------------------------------------------------------
 # Fictional officers and a councillor, one for each role, plus the officers who own
-# actions. Listed so that a line manager always comes before the people they manage.
-# The improvement-team officer comes first: every other row is written in their name.
+# actions and a system administrator. Listed so that a line manager always comes
+# before the people they manage. The improvement-team officer comes first: every
+# other row is written in their name. She leads the improvement work, so she gives
+# and removes roles (``manages_roles``). Only the system administrator may open the
+# Django admin: nobody else is staff, however an older demo database left them.
 
 USERS = [
     {
@@ -74,21 +78,19 @@ USERS = [
         "full_name": "Priya Hartley",
         "job_title": "Improvement programme manager",
         "role": IMPROVEMENT_TEAM,
-        "is_staff": True,
+        "manages_roles": True,
     },
     {
         "email": "leader@example.org",
         "full_name": "Marcus Penrose",
         "job_title": "Director of Children's Services",
         "role": SENIOR_LEADER,
-        "is_staff": True,
     },
     {
         "email": "councillor@example.org",
         "full_name": "Councillor Helen Treloar",
         "job_title": "Member of the children's scrutiny committee",
         "role": SCRUTINY_MEMBER,
-        "is_staff": True,
     },
     {
         "email": "head.socialcare@example.org",
@@ -120,8 +122,15 @@ USERS = [
         "job_title": "Service manager, multi-agency safeguarding hub",
         "line_manager": "head.frontdoor@example.org",
     },
+    {
+        "email": "sysadmin@example.org",
+        "full_name": "Alex Tremayne",
+        "job_title": "Systems administrator, ICT",
+        "system_administrator": True,
+    },
 ]
 ACTING_USER = USERS[0]["email"]
+SYSTEM_ADMINISTRATOR = "System administrator"
 
 
 # The authority, its inspections and their judgements -------------------------------------
@@ -1338,12 +1347,14 @@ class _Loader:
             email = spec["email"]
             role = spec.get("role", "")
             user = User.objects.filter(email=email).first()
+            administers = spec.get("system_administrator", False)
             if user is None:
                 user = User(
                     email=email,
                     full_name=spec["full_name"],
                     job_title=spec["job_title"],
-                    is_staff=spec.get("is_staff", False),
+                    is_staff=administers,
+                    is_superuser=administers,
                     line_manager=users.get(spec.get("line_manager")),
                 )
                 user.set_password(self.password)
@@ -1363,11 +1374,26 @@ class _Loader:
                     shown = self.password
             if email == ACTING_USER:
                 self.actor = user
+            self.keep_admin_to_administrators(user, administers)
+            if spec.get("manages_roles"):
+                self.give_manage_roles(user)
             users[email] = user
-            self.report.sign_ins.append(
-                SignIn(email, user.full_name, role or "Action owner", shown)
-            )
+            label = SYSTEM_ADMINISTRATOR if administers else role or "Action owner"
+            self.report.sign_ins.append(SignIn(email, user.full_name, label, shown))
         return users
+
+    def keep_admin_to_administrators(self, user, administers):
+        """Staff (and superuser) exactly when the account is the system
+        administrator's: an account an older loader made staff loses it."""
+        if (user.is_staff, user.is_superuser) != (administers, administers):
+            user.is_staff = user.is_superuser = administers
+            self.save(user, update_fields=["is_staff", "is_superuser"])
+
+    def give_manage_roles(self, user):
+        permission = manage_roles_permission()
+        if not user.user_permissions.filter(pk=permission.pk).exists():
+            acting_as(user, self.actor or user)
+            user.user_permissions.add(permission)
 
     def load_inspections(self, authority):
         inspections = {}

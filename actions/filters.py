@@ -32,6 +32,7 @@ from django.utils.text import Truncator
 from accounts.access import is_read_only
 from accounts.forms import GovukDateField
 from accounts.models import User
+from accounts.officers import officers
 from findings.models import Finding
 from findings.pressing_actions import ids_answering_visit
 from inspections.models import AreaOfConcern, Visit
@@ -88,7 +89,8 @@ class OwnerSearch:
         condition = Q()
         for name in self.fields:
             condition |= Q(**{f"{name}__icontains": self.text})
-        return User.objects.filter(condition)
+        # Councillors own no actions (accounts.officers): a search never offers one.
+        return officers(User.objects.filter(condition))
 
 
 def linked_record_field(noun):

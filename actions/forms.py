@@ -13,24 +13,30 @@ from accounts.access import may
 from accounts.audit import save_as
 from accounts.forms import AuditedModelForm
 from accounts.models import User
+from accounts.officers import not_an_owner_message, officers
+from accounts.people_forms import OfficerChoiceField
 from findings.models import Finding
 
 from . import uploads
 from .models import ActionUpdate, Evidence, Impact, ImprovementAction, Status
 
 
-class OwnerChoiceField(forms.ModelChoiceField):
-    """People by name and job title: two officers may share a name."""
+class OwnerChoiceField(OfficerChoiceField):
+    """People by name and job title. Only officers are offered; a councillor's id
+    sent anyway is refused by name, saying why."""
 
-    def label_from_instance(self, obj):
-        return f"{obj.full_name} ({obj.job_title})" if obj.job_title else obj.full_name
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, refusal=not_an_owner_message, **kwargs)
 
 
 def owner_field(current=None, **kwargs):
-    # Active people, and whoever owns the action now even if they have since left,
-    # so that saving an old action does not fail on its owner.
+    # Active officers, and whoever owns the action now even if they have since
+    # left, so that saving an old action does not fail on its owner. Never a
+    # councillor (accounts.officers), not even one who owns the action now.
     return OwnerChoiceField(
-        queryset=User.objects.filter(Q(is_active=True) | Q(pk=current)).order_by("full_name"),
+        queryset=officers(User.objects.filter(Q(is_active=True) | Q(pk=current))).order_by(
+            "full_name"
+        ),
         label="Owner",
         help_text="The officer who reports progress on this action.",
         **kwargs,

@@ -4,12 +4,14 @@ and whether it has made a difference for children."""
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models import Case, F, IntegerField, Q, Value, When
 from django.db.models.functions import Cast, Substr
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from accounts.officers import is_scrutiny_member_id, not_an_owner_message
 from findings.models import Finding
 from inspections.models import AreaOfConcern
 
@@ -217,6 +219,14 @@ class ImprovementAction(models.Model):
         from django.urls import reverse
 
         return reverse("actions:action_detail", args=[self.pk])
+
+    def clean(self):
+        super().clean()
+        # Owners are officers (accounts.officers): whichever form sets the owner.
+        if is_scrutiny_member_id(self.owner_id):
+            raise ValidationError(
+                {"owner": not_an_owner_message(self.owner)}, code="scrutiny_member"
+            )
 
     # The RAG comes from ``with_rag()`` when the row was loaded that way, and is
     # worked out here otherwise, by the same rule.

@@ -57,6 +57,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.officers import holds_scrutiny_role
+
 from .models import ActionUpdate, DigestState, ImprovementAction, ReminderDigest
 
 log = logging.getLogger(__name__)
@@ -185,6 +187,9 @@ def plan_digests(day):
     owned = (
         ImprovementAction.objects.open()
         .filter(owner__is_active=True)
+        # Councillors are never reminded of an action (accounts.officers): one can
+        # own none, but if a record says otherwise, the reminder is not theirs to get.
+        .filter(~holds_scrutiny_role("owner_id"))
         .annotate(is_stale=ExpressionWrapper(_stale(stale_before), output_field=BooleanField()))
         .filter(Q(due_date__lte=soon_until) | Q(is_stale=True))
         .order_by("due_date", "reference")
@@ -203,16 +208,20 @@ def plan_digests(day):
     long_overdue = (
         ImprovementAction.objects.open()
         .filter(due_date__lt=escalate_before)
+        .annotate(manager_is_councillor=holds_scrutiny_role("owner__line_manager_id"))
         .order_by("due_date", "reference")
         .values_list(
             "pk",
             "owner__line_manager_id",
             "owner__line_manager__email",
             "owner__line_manager__is_active",
+            "manager_is_councillor",
         )
     )
-    for pk, manager_id, manager_email, manager_active in long_overdue:
-        if manager_id is not None and manager_active:
+    for pk, manager_id, manager_email, manager_active, manager_is_councillor in long_overdue:
+        # A councillor recorded as someone's line manager hears of nothing: the
+        # improvement team does, as for an owner with no line manager.
+        if manager_id is not None and manager_active and not manager_is_councillor:
             plan_for(manager_id, manager_email).escalated.append(pk)
         else:
             plan_for(TEAM, settings.IMPROVEMENT_TEAM_MAILBOX).escalated.append(pk)

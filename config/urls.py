@@ -6,10 +6,6 @@ from django.urls import include, path
 from accounts import views as account_views
 from config.health import healthz
 
-admin.site.site_header = settings.SERVICE_NAME
-admin.site.site_title = settings.SERVICE_NAME
-admin.site.index_title = "Records"
-
 urlpatterns = [
     path("", account_views.HomeView.as_view(), name="home"),
     path("accessibility/", account_views.AccessibilityView.as_view(), name="accessibility"),

@@ -1,11 +1,12 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
+
+from accounts.admin_site import HistoryAdmin
 
 from .models import AreaRating, Finding
 
 
 @admin.register(Finding)
-class FindingAdmin(SimpleHistoryAdmin):
+class FindingAdmin(HistoryAdmin):
     list_display = ["summary", "visit", "area", "kind", "section"]
     list_filter = ["kind", "section", "visit"]
     list_select_related = ["visit", "area"]
@@ -13,7 +14,7 @@ class FindingAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(AreaRating)
-class AreaRatingAdmin(SimpleHistoryAdmin):
+class AreaRatingAdmin(HistoryAdmin):
     list_display = ["area", "visit", "rating"]
     list_filter = ["rating", "area"]
     list_select_related = ["visit", "area"]

@@ -1,11 +1,12 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
+
+from accounts.admin_site import HistoryAdmin
 
 from .models import AreaOfConcern, Inspection, Judgement, LocalAuthority, Visit, VisitArea
 
 
 @admin.register(LocalAuthority)
-class LocalAuthorityAdmin(SimpleHistoryAdmin):
+class LocalAuthorityAdmin(HistoryAdmin):
     list_display = ["name", "ofsted_code"]
     search_fields = ["name"]
 
@@ -16,7 +17,7 @@ class JudgementInline(admin.TabularInline):
 
 
 @admin.register(Inspection)
-class InspectionAdmin(SimpleHistoryAdmin):
+class InspectionAdmin(HistoryAdmin):
     list_display = ["__str__", "authority", "start_date", "end_date", "published_on"]
     list_filter = ["kind", "authority"]
     date_hierarchy = "start_date"
@@ -25,14 +26,14 @@ class InspectionAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Judgement)
-class JudgementAdmin(SimpleHistoryAdmin):
+class JudgementAdmin(HistoryAdmin):
     list_display = ["inspection", "area", "grade"]
     list_filter = ["grade", "area"]
     list_select_related = ["inspection"]
 
 
 @admin.register(AreaOfConcern)
-class AreaOfConcernAdmin(SimpleHistoryAdmin):
+class AreaOfConcernAdmin(HistoryAdmin):
     list_display = ["title", "identified_at", "status"]
     list_filter = ["status"]
     list_select_related = ["identified_at"]
@@ -46,7 +47,7 @@ class VisitAreaInline(admin.TabularInline):
 
 
 @admin.register(Visit)
-class VisitAdmin(SimpleHistoryAdmin):
+class VisitAdmin(HistoryAdmin):
     list_display = ["__str__", "authority", "letter_date", "is_published", "published_on"]
     list_filter = ["kind", "is_published", "authority"]
     date_hierarchy = "start_date"
@@ -55,6 +56,6 @@ class VisitAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(VisitArea)
-class VisitAreaAdmin(SimpleHistoryAdmin):
+class VisitAreaAdmin(HistoryAdmin):
     list_display = ["visit", "position", "area"]
     list_select_related = ["visit", "area"]

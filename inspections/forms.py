@@ -67,6 +67,16 @@ class LocalAuthorityForm(AuditedModelForm):
     class Meta:
         model = LocalAuthority
         fields = ["name", "ofsted_code"]
+        labels = {"name": "Name of the local authority"}
+        help_texts = {"name": "As Ofsted writes it, for example Devon County Council."}
+        error_messages = {
+            "name": {
+                "required": "Enter the name of the local authority",
+                "max_length": "The name must be 150 characters or fewer",
+                "unique": "There is already a local authority with this name",
+            },
+            "ofsted_code": {"max_length": "The Ofsted code must be 10 characters or fewer"},
+        }
 
 
 class InspectionForm(RulesBesideFieldsMixin, AuditedModelForm):

@@ -1,12 +1,26 @@
 from django.urls import path
 
-from . import views
+from . import views, views_authorities
 
 app_name = "inspections"
 
 # A visit's page (visits/<pk>/) and an area's page (areas/<pk>/) are the findings
 # layer's: they show findings and ratings, which this layer knows nothing of.
 urlpatterns = [
+    path("authorities/", views_authorities.AuthorityListView.as_view(), name="authority_list"),
+    path(
+        "authorities/new/", views_authorities.AuthorityCreateView.as_view(), name="authority_create"
+    ),
+    path(
+        "authorities/<int:pk>/edit/",
+        views_authorities.AuthorityUpdateView.as_view(),
+        name="authority_update",
+    ),
+    path(
+        "authorities/<int:pk>/delete/",
+        views_authorities.AuthorityDeleteView.as_view(),
+        name="authority_delete",
+    ),
     path("inspections/", views.InspectionListView.as_view(), name="inspection_list"),
     path("inspections/new/", views.InspectionCreateView.as_view(), name="inspection_create"),
     path("inspections/<int:pk>/", views.InspectionDetailView.as_view(), name="inspection_detail"),

@@ -10,6 +10,9 @@ What must hold, for every URL and every role:
 - anyone not signed in is sent to sign in, except on the public pages;
 - a feed (tests/walk.py's ``TOKEN_PAGES``) answers 401 to everyone, signed in or
   not: it opens to a feed token only, and the walk holds none;
+- every page of the Django admin (its history pages included) refuses (403) every
+  role, and sends anyone signed out to sign in: only a system administrator, who
+  walks the admin on their own, may open it;
 - a scrutiny member gets 403 on every page that writes, and the pages they may read
   show no control that leads to one (links or forms), sign out aside; nor do they
   read unpublished records;
@@ -126,8 +129,27 @@ def test_it_finds_the_pages_of_the_frame(pages):
     assert {"home", "accessibility", "accounts:sign_in", "accounts:sign_out", "admin:index"} <= set(
         pages
     )
-    # The admin's own pages are Django's, and are not walked.
-    assert not [name for name in pages if name.startswith("admin:") and name != "admin:index"]
+
+
+def test_it_finds_every_page_of_the_admin(pages):
+    """Each model's list, add, change, delete and history pages, its past versions
+    and the admin's own pages: all of them are walked."""
+    for name in [
+        "admin:login",
+        "admin:app_list",
+        "admin:autocomplete",
+        "admin:view_on_site",
+        "admin:actions_improvementaction_changelist",
+        "admin:actions_improvementaction_add",
+        "admin:actions_improvementaction_change",
+        "admin:actions_improvementaction_delete",
+        "admin:actions_improvementaction_history",
+        "admin:actions_improvementaction_simple_history",
+        "admin:inspections_visit_simple_history",
+        "admin:auth_user_password_change",
+        "admin:auth_group_history",
+    ]:
+        assert name in pages, name
 
 
 def test_it_can_fill_in_every_url(samples):
@@ -191,6 +213,9 @@ def check(role, target, method, response, before, after, pages, report, samples)
     if page.name in walk.TOKEN_PAGES:
         check_token_page(method, status, add)
         return
+    if page.is_admin:
+        check_admin_page(role, page, response, add)
+        return
 
     if role == walk.ANONYMOUS:
         check_signed_out(page, method, response, add)
@@ -215,6 +240,21 @@ def check_token_page(method, status, add):
     expected = 401 if method == "get" else 405
     if status != expected:
         add("a feed opens to a token only, never to a session", f"answered {status}")
+
+
+def check_admin_page(role, page, response, add):
+    """The admin is a system administrator's tool: nobody the walk plays may use it,
+    whatever permissions or staff flag their account holds."""
+    if role == walk.ANONYMOUS:
+        # Signing out of the admin when signed out leads to the admin's index,
+        # which sends them to sign in.
+        to_index = page.name == "admin:logout" and response.get("Location") == reverse(
+            "admin:index"
+        )
+        if not (is_sign_in_redirect(response, page) or to_index):
+            add("anonymous people are sent to sign in", f"answered {response.status_code}")
+    elif response.status_code != 403:
+        add("only a system administrator may open the admin", f"answered {response.status_code}")
 
 
 def check_signed_out(page, method, response, add):
@@ -330,7 +370,7 @@ def test_an_owner_may_update_their_own_action_and_no_one_elses(samples):
             action = variant.action()
             if action is None:
                 continue
-            url = reverse(page.name, kwargs=variant.kwargs)
+            url = walk.url_for(page, variant.kwargs)
             response, before, after = visitor.request("get", url)
             if action.owner_id == owner.pk:
                 own += 1
@@ -342,3 +382,51 @@ def test_an_owner_may_update_their_own_action_and_no_one_elses(samples):
                 assert response.status_code == 403, f"POST {url} ({action.owner}'s action)"
                 assert before == after
     assert own and other
+
+
+# Who may not use an admin page's answer to an empty form: the ones that say what is
+# missing and change nothing.
+ADMIN_ANSWERS = {
+    # Signing out of the admin is a POST, and its page says so to a GET.
+    "admin:logout": {405},
+    # The type-ahead needs to be told which field it serves.
+    "admin:autocomplete": {403},
+    # A record with no page of its own in the service has nowhere to be shown.
+    "admin:view_on_site": {302, 404},
+}
+
+
+def admin_answers(page, administrator):
+    """What a system administrator's GET of an admin page answers: 403 for a model
+    the admin only lists (sign-in attempts, which nobody adds by hand)."""
+    from django.contrib import admin
+    from django.test import RequestFactory
+
+    if page.name in ADMIN_ANSWERS:
+        return ADMIN_ANSWERS[page.name]
+    if page.model is not None and page.name.endswith("_add"):
+        request = RequestFactory().get("/")
+        request.user = administrator
+        if not admin.site._registry[page.model].has_add_permission(request):
+            return {403}
+    return {200, 302}
+
+
+def test_the_system_administrator_may_open_every_admin_page(samples):
+    visitor = Visitor(walk.SYSTEM_ADMINISTRATOR, samples)
+    admin_pages = [page for page in walk.discover_pages() if page.is_admin]
+    found, problems = walk.targets(samples, admin_pages)
+    assert not problems, "\n".join(problems)
+    faults = []
+    for target in found:
+        expected = admin_answers(target.page, visitor.user)
+        response, before, after = visitor.request("get", target.url)
+        if response.status_code not in expected:
+            faults.append(f"GET {target}: answered {response.status_code}")
+        response, before, after = visitor.request("post", target.url)
+        if response.status_code >= 500:
+            faults.append(f"POST {target}: answered {response.status_code}")
+        elif before != after:
+            faults.append(f"POST {target}: an empty form changed history rows {before} -> {after}")
+    assert len(found) > 100
+    assert not faults, "\n".join(faults)

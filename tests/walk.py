@@ -30,6 +30,7 @@ from urllib.parse import urljoin, urlsplit
 
 from django.apps import apps
 from django.conf import settings
+from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
 from django.db import models
@@ -40,6 +41,7 @@ from simple_history.models import HistoricalChanges
 
 from accounts.access import WRITE_VERBS
 from accounts.audit import delete_as
+from accounts.granting import manage_roles_permission
 from accounts.roles import IMPROVEMENT_TEAM, SCRUTINY_MEMBER, SENIOR_LEADER
 
 from . import factories
@@ -53,6 +55,8 @@ OWNER = "action owner"
 LEADER = "senior leader"
 TEAM = "improvement team"
 ROLES = [ANONYMOUS, SCRUTINY, OWNER, LEADER, TEAM]
+# Walks the admin only: the one person who may open it (tests/test_url_walk.py).
+SYSTEM_ADMINISTRATOR = "system administrator"
 
 # Pages anyone may open without signing in.
 PUBLIC_PAGES = {"accounts:sign_in", "accounts:sign_out", "accessibility", "healthz"}
@@ -73,8 +77,6 @@ TOKEN_PAGES = {
 # unless they carry a write ``permission_verb`` or are listed here as "write" (as
 # are the token pages, class views that write with no permission verb to say so).
 FUNCTION_VIEWS = {"admin:index": "read", **dict.fromkeys(PERSONAL_PAGES, "write")}
-# The one page of the Django admin that is walked; the rest is Django's own.
-ADMIN_PAGES_WALKED = {"index"}
 
 # Parameter names that mean "the view's own record".
 PK_PARAMS = {"pk", "id", "object_id"}
@@ -91,7 +93,30 @@ KWARGS_OVERRIDES: dict = {
         ["progress:export_actions", "progress:export_findings", "progress:export_ratings"],
         lambda samples: [{"file_format": "csv"}, {"file_format": "xlsx"}],
     ),
+    # The admin's page of each app with models in the admin.
+    "admin:app_list": lambda samples: [
+        {"app_label": label} for label in sorted(_admin_app_labels())
+    ],
 }
+
+
+def _admin_model(name):
+    """The model an admin page is about, read from its name
+    (``admin:inspections_visit_change``); None for any other page."""
+    from django.contrib import admin
+
+    if not name.startswith("admin:"):
+        return None
+    for model in admin.site._registry:
+        if name.startswith(f"admin:{model._meta.app_label}_{model._meta.model_name}_"):
+            return model
+    return None
+
+
+def _admin_app_labels():
+    from django.contrib import admin
+
+    return {model._meta.app_label for model in admin.site._registry}
 
 
 # Pages ----------------------------------------------------------------------------------
@@ -108,6 +133,7 @@ class Page:
     verb: str | None
     post_only: bool
     kind: str | None = None  # "read" or "write" for function views (FUNCTION_VIEWS)
+    positional: bool = False  # its URL is filled in by position (POSITIONAL_PARAMS)
     converters: dict = field(default_factory=dict, compare=False, hash=False)
 
     @property
@@ -137,12 +163,37 @@ def _converters(pattern):
     return dict(getattr(pattern, "converters", None) or {})
 
 
+# Patterns whose groups have no names, by the end of their URL name: simple-history's
+# page of one past version takes the record's id and the version's, in that order.
+POSITIONAL_PARAMS = {"_simple_history": ("object_id", "version_id")}
+
+
+def _positional_names(pattern, name):
+    regex = getattr(pattern, "regex", None)
+    if regex is None or not regex.groups or regex.groupindex:
+        return None
+    for ending, names in POSITIONAL_PARAMS.items():
+        if (name or "").endswith(ending) and len(names) == regex.groups:
+            return names
+    raise AssertionError(
+        f"The pattern {pattern} ({name}) has unnamed groups: add it to POSITIONAL_PARAMS"
+    )
+
+
 def _params(pattern):
     converters = getattr(pattern, "converters", None)
-    if converters is not None:
+    if converters:
         return list(converters)
     regex = getattr(pattern, "regex", None)
     return list(regex.groupindex) if regex is not None else []
+
+
+def url_for(page, kwargs):
+    """The URL of ``page`` filled in with ``kwargs``, by position where its pattern
+    names no groups."""
+    if page.positional:
+        return reverse(page.name, args=[kwargs[name] for name in page.params])
+    return reverse(page.name, kwargs=kwargs)
 
 
 def _model_of(view_class):
@@ -164,11 +215,8 @@ def _is_file_server(callback):
 
 
 def discover_pages(resolver=None):
-    """Every named page of the URLconf, through every ``include()``.
-
-    The Django admin is walked at its index only: its other pages are Django's,
-    and whoever may use them is decided by the same permissions.
-    """
+    """Every named page of the URLconf, through every ``include()``, the Django
+    admin's included: only a system administrator may open any of it."""
     resolver = resolver or get_resolver()
     found = {}
 
@@ -193,8 +241,8 @@ def discover_pages(resolver=None):
             assert isinstance(entry, URLPattern)
             if _is_file_server(entry.callback):
                 continue
-            if in_admin and entry.name not in ADMIN_PAGES_WALKED:
-                continue
+            if in_admin and not entry.name:
+                continue  # the admin's unnamed redirect from a record to its change page
             name = f"{namespace}:{entry.name}" if namespace and entry.name else entry.name
             if not name:
                 raise AssertionError(
@@ -202,6 +250,9 @@ def discover_pages(resolver=None):
                 )
             if name in found:
                 continue  # an earlier pattern with the same name wins in reverse() too
+            positional = _positional_names(entry.pattern, entry.name)
+            if positional:
+                entry_params = params + list(positional)
             view_class = getattr(entry.callback, "view_class", None)
             kind = FUNCTION_VIEWS.get(name)
             if view_class is None and kind is None:
@@ -219,10 +270,11 @@ def discover_pages(resolver=None):
                 params=tuple(entry_params),
                 callback=entry.callback,
                 view_class=view_class,
-                model=_model_of(view_class) if view_class else None,
+                model=_model_of(view_class) if view_class else _admin_model(name),
                 verb=getattr(view_class or entry.callback, "permission_verb", None),
                 post_only=_post_only(view_class) if view_class else False,
                 kind=kind,
+                positional=bool(positional),
                 converters=entry_converters,
             )
 
@@ -282,14 +334,19 @@ def build_samples():
     make = factories.UserFactory
     users = {
         ANONYMOUS: None,
-        # As in the demo data, the three roles may open the admin.
+        # Staff, as an older demo database made the three roles: being staff alone
+        # opens nothing of the admin.
         SCRUTINY: make(role=SCRUTINY_MEMBER, full_name="Councillor Cara Scrutiny", is_staff=True),
         OWNER: make(full_name="Owen Owner", job_title="Head of Service"),
         LEADER: make(role=SENIOR_LEADER, full_name="Sam Leader", is_staff=True),
         TEAM: make(role=IMPROVEMENT_TEAM, full_name="Imogen Team", is_staff=True),
         "other owner": make(full_name="Olive Other", job_title="Service manager"),
+        SYSTEM_ADMINISTRATOR: make(full_name="Ada Admin", is_staff=True, is_superuser=True),
     }
     team = users[TEAM]
+    # The improvement team's walker leads the work, as the demo's officer does: she
+    # gives and removes roles.
+    team.user_permissions.add(manage_roles_permission())
 
     authority = factories.LocalAuthorityFactory()
     inspection = factories.InspectionFactory(authority=authority)
@@ -393,6 +450,11 @@ def build_samples():
         ActionUpdate: updates,
         Evidence: evidence,
         FeedToken: feed_tokens,
+        Group: list(
+            Group.objects.filter(name__in=[IMPROVEMENT_TEAM, SENIOR_LEADER, SCRUTINY_MEMBER])
+        ),
+        # Sign-in attempts, for the admin's pages of them.
+        **_sign_in_attempts(),
     }
 
     # A committee pack frozen over the records above, for the pack pages.
@@ -462,6 +524,25 @@ def prepare_session(client, samples):
     session = client.session
     session[SESSION_KEY] = asdict(draft)
     session.save()
+
+
+def _sign_in_attempts():
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+
+    seen = {
+        "user_agent": "Firefox",
+        "ip_address": "192.0.2.10",
+        "username": "someone@council.example",
+        "http_accept": "text/html",
+        "path_info": "/sign-in/",
+    }
+    return {
+        AccessAttempt: [
+            AccessAttempt.objects.create(**seen, get_data="", post_data="", failures_since_start=2)
+        ],
+        AccessLog: [AccessLog.objects.create(**seen)],
+        AccessFailureLog: [AccessFailureLog.objects.create(**seen)],
+    }
 
 
 def _extra_visit_area(visit, inspection):
@@ -747,7 +828,7 @@ def targets(samples, pages=None):
     for page in pages if pages is not None else discover_pages():
         try:
             for variant in variants(page, samples):
-                found.append(Target(page, variant, reverse(page.name, kwargs=variant.kwargs)))
+                found.append(Target(page, variant, url_for(page, variant.kwargs)))
         except Uncovered as problem:
             problems.append(str(problem))
     return found, problems

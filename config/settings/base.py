@@ -56,7 +56,8 @@ WSGI_APPLICATION = "config.wsgi.application"
 # Apps, in the order of the house plan's layers.
 # https://docs.djangoproject.com/en/5.2/ref/settings/#installed-apps
 DJANGO_APPS = [
-    "django.contrib.admin",
+    # Django's admin, open to system administrators only (accounts/admin_site.py).
+    "accounts.apps.SystemAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -131,6 +132,12 @@ CSRF_FAILURE_VIEW = "accounts.views.csrf_failure"
 # Single sign-on with the council's identity provider: off unless OIDC_RP_CLIENT_ID
 # is set (config/settings/oidc.py).
 vars().update(oidc_settings(env.ENVIRON, INSTALLED_APPS, AUTHENTICATION_BACKENDS))
+
+# History (django-simple-history). The admin's "revert to this version" would write
+# an old state back past every workflow (a sign-off, an author): switched off. A
+# deleted record is brought back with the service's own restore page instead.
+# https://django-simple-history.readthedocs.io/en/latest/admin.html
+SIMPLE_HISTORY_REVERT_DISABLED = True
 
 # Middleware: HistoryRequestMiddleware lets every history row name the person
 # whose request made the change.

@@ -7,6 +7,7 @@ import io
 
 import pytest
 import time_machine
+from django.contrib.auth.models import Group
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -154,7 +155,7 @@ def test_it_shows_a_real_page_for_any_page_number(signed_in, page_number):
         ),
         ({"person": "nobody"}, "Select a person from the list"),
         ({"person": "99999999999999999999999"}, "Select a person from the list"),
-        ({"record_kind": "auth.group"}, "Select a kind of record from the list"),
+        ({"record_kind": "sessions.session"}, "Select a kind of record from the list"),
         ({"change": "exploded"}, "Select a kind of change from the list"),
     ],
 )
@@ -238,7 +239,8 @@ def make_log(officer, findings):
     action = factories.ImprovementActionFactory()
     action.findings.add(*made[:2])
     delete_as(made[-1], officer)
-    for parent in (visit, visit.follows, visit.authority, action):
+    # The officer too: a person's row names their roles, which are looked up.
+    for parent in (visit, visit.follows, visit.authority, action, officer):
         save_as(parent, officer)
 
 
@@ -250,6 +252,9 @@ def queries_for_first_page(client):
 
 
 def test_it_runs_the_same_queries_for_ten_rows_and_for_two_hundred(signed_in, improvement_officer):
+    # The roles' first rows, written when the database was made, would be on the
+    # first page of the short log only: one more kind of record to describe.
+    Group.history.all().delete()
     make_log(improvement_officer, 10)
     few = queries_for_first_page(signed_in)
     make_log(improvement_officer, 200)

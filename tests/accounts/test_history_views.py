@@ -154,7 +154,7 @@ def test_it_shows_the_history_of_a_deleted_record(client, improvement_officer):
     [
         "/history/findings/nosuchmodel/1/",
         "/history/nosuchapp/finding/1/",
-        "/history/auth/group/1/",
+        "/history/sessions/session/1/",
         "/history/findings/finding/999999/",
         "/history/findings/finding/99999999999999999999999/",
     ],

@@ -97,6 +97,9 @@ def test_every_page_has_no_accessibility_faults_as(site, role):
     for target in found:
         if target.page.post_only:
             continue
+        if target.page.is_admin and target.page.name != "admin:index":
+            # Every role is refused every admin page alike: the index shows that page.
+            continue
         response = visit(page, target.url)  # None for a download
         if response is None or not is_html(response):
             continue

@@ -58,6 +58,7 @@ def write_urls(records):
         "inspection_pk": records["inspection"].pk,
     }
     own = {
+        "LocalAuthority": records["inspection"].authority,
         "Inspection": records["inspection"],
         "Judgement": records["judgement"],
         "Visit": records["visit"],
@@ -83,6 +84,7 @@ def read_urls(records):
         reverse("inspections:inspection_list"),
         reverse("inspections:visit_list"),
         reverse("inspections:area_list"),
+        reverse("inspections:authority_list"),
         records["inspection"].get_absolute_url(),
         records["visit"].get_absolute_url(),
         records["area"].get_absolute_url(),
@@ -108,6 +110,9 @@ def test_it_finds_every_write_page_of_the_two_apps(records):
         "finding_update",
         "finding_delete",
         "visit_ratings",
+        "authority_create",
+        "authority_update",
+        "authority_delete",
     } <= names
 
 

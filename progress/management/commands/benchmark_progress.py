@@ -104,21 +104,27 @@ class Command(BaseCommand):
             bulk.build(actions - present, stdout=self.stdout)
         else:
             self.stdout.write(f"reusing the {present:,} actions present")
-        leader = self._user("benchmark-leader@synthetic.example", SENIOR_LEADER, staff=True)
+        leader = self._user("benchmark-leader@synthetic.example", SENIOR_LEADER)
         councillor = self._user("benchmark-councillor@synthetic.example", SCRUTINY_MEMBER)
+        # The admin opens to system administrators only.
+        administrator = self._user("benchmark-admin@synthetic.example", None, administers=True)
 
         with self._quiet_server():
             wanted = [name.strip() for name in only.split(",") if name.strip()]
-            results = self._measure_all(leader, councillor, requests, wanted)
+            results = self._measure_all(leader, councillor, administrator, requests, wanted)
         self._report(results, requests)
 
     @staticmethod
-    def _user(email, role, staff=False):
+    def _user(email, role, administers=False):
         user, created = User.objects.get_or_create(
             email=email,
-            defaults={"full_name": f"Benchmark {role}", "is_staff": staff},
+            defaults={
+                "full_name": f"Benchmark {role or 'system administrator'}",
+                "is_staff": administers,
+                "is_superuser": administers,
+            },
         )
-        if created:
+        if created and role:
             user.groups.add(Group.objects.get(name=role))
         return user
 
@@ -149,12 +155,12 @@ class Command(BaseCommand):
             (
                 "admin changelist",
                 _url("admin:actions_improvementaction_changelist"),
-                "leader",
+                "administrator",
             ),
             (
                 "admin changelist, one status",
                 _url("admin:actions_improvementaction_changelist", "?status__exact=in_progress"),
-                "leader",
+                "administrator",
             ),
             ("scrutiny matrix", _url("progress:scrutiny_matrix"), "councillor"),
             (
@@ -164,10 +170,11 @@ class Command(BaseCommand):
             ),
         ]
 
-    def _measure_all(self, leader, councillor, requests, wanted):
-        clients = {"leader": Client(), "councillor": Client()}
+    def _measure_all(self, leader, councillor, administrator, requests, wanted):
+        clients = {"leader": Client(), "councillor": Client(), "administrator": Client()}
         clients["leader"].force_login(leader)
         clients["councillor"].force_login(councillor)
+        clients["administrator"].force_login(administrator)
         results = {}
         for label, url, who in self._pages():
             if wanted and not any(label.startswith(name) for name in wanted):
