@@ -96,6 +96,8 @@ class PersonCreateView(AuditedCreateView):
 
 class PersonUpdateView(AuditedUpdateView):
     model = User
+    # Not "user", the name every page gives the person signed in.
+    context_object_name = "person"
     form_class = PersonChangeForm
     success_message = "Saved the details of {object}"
 
@@ -114,6 +116,7 @@ class PersonRolesView(PermissionMixin, PageTitleMixin, SingleObjectMixin, FormVi
     refuses (403) anyone changing their own roles."""
 
     model = User
+    context_object_name = "person"  # not "user", the person signed in
     permission_verb = "grant_roles"
     template_name = "includes/form_page.html"
     form_class = RolesForm

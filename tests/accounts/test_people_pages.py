@@ -10,6 +10,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from accounts.granting import manage_roles_permission
 from accounts.models import User
 from accounts.roles import IMPROVEMENT_TEAM, SCRUTINY_MEMBER
 
@@ -232,3 +233,12 @@ def test_a_persons_page_lists_their_reports_and_open_actions(team):
 
     assert report.get_absolute_url() in page
     assert f"{reverse('actions:action_list')}?owner={manager.pk}" in page
+
+
+def test_the_pages_about_someone_still_say_who_is_signed_in(team, improvement_officer):
+    improvement_officer.user_permissions.add(manage_roles_permission())
+    person = factories.UserFactory(full_name="Gareth Pellow")
+
+    for name in ("accounts:person_detail", "accounts:person_update", "accounts:person_roles"):
+        page = team.get(reverse(name, args=[person.pk])).content.decode()
+        assert "Signed in as Imogen Team" in page, name
