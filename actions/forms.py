@@ -132,6 +132,23 @@ class ActionUpdateForm(AuditedModelForm):
         error_messages = {"note": {"required": "Enter a note about progress."}}
 
 
+class UpdateSharingForm(AuditedModelForm):
+    """Whether scrutiny members see an update: the improvement team puts right an
+    update shared by mistake, or shares one the owner did not."""
+
+    submit_label = "Save"
+
+    class Meta:
+        model = ActionUpdate
+        fields = ["shareable_with_scrutiny"]
+        labels = {"shareable_with_scrutiny": "Scrutiny members may see this update"}
+        help_texts = {
+            "shareable_with_scrutiny": (
+                "Councillors on the scrutiny committee then see its note, never its evidence."
+            )
+        }
+
+
 class EvidenceForm(AuditedModelForm):
     # Said here so that a link typed without "https://" is taken as https.
     url = forms.URLField(label="Link", required=False, assume_scheme="https")

@@ -15,6 +15,7 @@ from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils.text import Truncator
 from django.views.generic import DetailView, FormView, TemplateView
 
 from accounts.access import is_read_only, may
@@ -31,7 +32,13 @@ from inspections.models import AreaOfConcern
 
 from . import reminders
 from .filters import SORTS, ActionFilterForm, filter_actions, parse_sort
-from .forms import AssignOwnerForm, ImprovementActionForm, ProgressUpdateForm, SignOffForm
+from .forms import (
+    AssignOwnerForm,
+    ImprovementActionForm,
+    ProgressUpdateForm,
+    SignOffForm,
+    UpdateSharingForm,
+)
 from .models import ActionUpdate, Evidence, ImprovementAction
 
 logger = logging.getLogger(__name__)
@@ -216,6 +223,34 @@ class ActionDeleteView(AuditedDeleteView):
         if evidence:
             cascades.append(f"{evidence} piece{'s' if evidence != 1 else ''} of evidence")
         return cascades
+
+
+class UpdateSharingView(AuditedUpdateView):
+    """Share an update with scrutiny members, or stop sharing it."""
+
+    model = ActionUpdate
+    form_class = UpdateSharingForm
+    page_title = "Who sees this update"
+    success_message = "Saved who sees the update of {object.created_at:%-d %B %Y}"
+
+    def get_queryset(self):
+        return ActionUpdate.objects.select_related("action", "author")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        update = self.object
+        context["caption"] = f"{update.action.reference} {update.action.title}"
+        context["intro"] = (
+            f"The update {update.author.full_name} posted on {update.created_at:%-d %B %Y}: "
+            f"“{Truncator(update.note).chars(200)}”"
+        )
+        return context
+
+    def get_success_url(self):
+        return self.object.action.get_absolute_url()
+
+    def get_back_url(self):
+        return self.object.action.get_absolute_url()
 
 
 class ActionFormMixin(LoginRequiredMixin, PageTitleMixin):
