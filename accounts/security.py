@@ -233,6 +233,9 @@ def log_refusal(request, *, status, reason="", verb=None):
         "ip_address": client_ip_address(request),
     }
     because = reason or (f"may not {verb}" if verb else "no reason given")
+    # Django's own log of the response would repeat this with a traceback;
+    # config.logs.OneLinePerRefusal leaves it out when it sees this mark.
+    request.refusal_logged = True
     logger.warning(
         "Refused %s %s to %s: %s",
         request.method,

@@ -8,6 +8,7 @@ web app, its server and the workers write the same fields.
 https://nhairs.github.io/python-json-logger/
 """
 
+import logging
 from collections.abc import Mapping
 
 from pythonjsonlogger.json import JsonFormatter
@@ -47,6 +48,24 @@ class LineJsonFormatter(JsonFormatter):
             )
 
 
+class OneLinePerRefusal(logging.Filter):
+    """Django logs every 4xx response on ``django.request`` (and a CSRF failure on
+    ``django.security.csrf``) with the exception's whole traceback, though a
+    refused request is no fault of the code. A refusal the service has already
+    logged itself (``accounts.security.log_refusal``: who, what and why) is left
+    out; any other 4xx, such as a page not found, stays as its one line."""
+
+    def filter(self, record):
+        status = getattr(record, "status_code", None)
+        if status is None or not 400 <= status < 500:
+            return True
+        if getattr(getattr(record, "request", None), "refusal_logged", False):
+            return False
+        record.exc_info = None
+        record.exc_text = None
+        return True
+
+
 def _as_int(value):
     try:
         return int(value)
@@ -67,12 +86,21 @@ def logging_config(log_format="json", level="INFO"):
         "version": 1,
         "disable_existing_loggers": False,
         "formatters": {log_format: formatter},
+        "filters": {"one_line_per_refusal": {"()": "config.logs.OneLinePerRefusal"}},
         "handlers": {
             "console": {
                 "class": "logging.StreamHandler",
                 "formatter": log_format,
                 "stream": "ext://sys.stdout",
             }
+        },
+        "loggers": {
+            # Django gives its loggers a console handler of their own while
+            # DEBUG is on; everything goes to the root's one handler instead, so
+            # no line is written twice.
+            "django": {"handlers": [], "propagate": True},
+            "django.request": {"filters": ["one_line_per_refusal"]},
+            "django.security.csrf": {"filters": ["one_line_per_refusal"]},
         },
         "root": {"handlers": ["console"], "level": level},
     }
@@ -84,7 +112,7 @@ def gunicorn_logging_config(log_format="json", level="INFO"):
     would also pass them up to the root logger, writing each line twice). Every
     request is logged whatever ``level`` is: the access log is the record of use."""
     config = logging_config(log_format, level)
-    config["loggers"] = {
+    config["loggers"] |= {
         "gunicorn.error": {"handlers": ["console"], "level": level, "propagate": False},
         "gunicorn.access": {"handlers": ["console"], "level": "INFO", "propagate": False},
     }

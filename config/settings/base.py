@@ -13,6 +13,8 @@ import environ
 from celery.schedules import crontab
 from csp.constants import NONE, SELF
 
+from config.logs import logging_config
+
 from .oidc import oidc_settings
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -296,7 +298,9 @@ REMINDERS = {
 # in-process as soon as they are sent.
 # https://docs.celeryq.dev/en/stable/userguide/configuration.html
 REDIS_URL = env("REDIS_URL", default="")
-CELERY_BROKER_URL = REDIS_URL or "memory://"
+# In-process, a broker is still opened; its URL names a host so that kombu does
+# not warn it is "reverting to localhost" on every task.
+CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
@@ -373,13 +377,9 @@ SEEDS_DIR = Path(env("SEEDS_DIR", default=str(BASE_DIR.parent / "shared" / "seed
 
 # Logging
 # https://docs.djangoproject.com/en/5.2/topics/logging/
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-}
+# Plain lines on a laptop; production.py writes JSON. Either way each record is
+# written once, and a refused request is one line (config/logs.py).
+LOGGING = logging_config("plain", env("LOG_LEVEL", default="INFO"))
 
 # Admin
 ADMIN_URL = env("DJANGO_ADMIN_URL", default="admin/")

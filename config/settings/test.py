@@ -21,7 +21,7 @@ if not env("DATABASE_URL", default=""):
 
 # Tasks run in-process in tests unless a test starts a real worker itself.
 CELERY_TASK_ALWAYS_EAGER = True
-CELERY_BROKER_URL = env("REDIS_URL", default="") or "memory://"
+CELERY_BROKER_URL = env("REDIS_URL", default="") or "memory://localhost/"
 
 # With REDIS_URL set the cache is that Redis (base.py), shared with any other
 # test run on the same database number: each run keeps its entries under its own
