@@ -43,7 +43,7 @@ from inspections.models import (
 )
 
 CHANGE_REASON = "Loaded as demo data (manage.py load_demo)"
-MONTH_ONLY = "The seed documents give the month only; the exact days are not recorded."
+MONTH_ONLY = "Only the month is recorded: the date shown is the first of that month."
 
 LETTER_2024 = "devon-monitoring-visit-letter-2024-03.txt"
 CABINET_REPORT_2021 = "cabinet-member-report-focused-visit-2021.txt"
@@ -277,8 +277,7 @@ VISITS = {
         "is_published": False,
         "notes": (
             "The first monitoring visit after the inadequate judgement, looking at the most "
-            "vulnerable care leavers. Its letter was not published; the date of the letter "
-            "is not in the seed documents."
+            "vulnerable care leavers. Its letter was not published."
         ),
         "areas": ["care_leavers"],
     },
@@ -320,8 +319,8 @@ VISITS = {
         "is_published": True,
         "inspectors": INSPECTORS_2024,
         "notes": (
-            "A return to the front door. The letter was published, but the seed documents "
-            "do not give the publication date."
+            "A return to the front door, reported in the letter of 28 March 2024, which is "
+            "published."
         ),
         "areas": FRONT_DOOR,
         "letter_file": LETTER_2024,

@@ -266,3 +266,18 @@ def test_the_improvement_officer_gives_roles_and_the_system_administrator_is_pri
     assert re.search(r"sysadmin@example\.org\s+.+?\s{2,}System administrator\s+\S+", output)
     load_demo()
     assert User.objects.get(email="improvement@example.org").user_permissions.count() == 1
+
+
+def test_its_words_on_visits_and_inspections_say_what_is_known_not_where_it_came_from(
+    client,
+):
+    from inspections.models import Inspection
+
+    load_demo()
+    officer = User.objects.get(email="improvement@example.org")
+    client.force_login(officer)
+    for record in [*Visit.objects.all(), *Inspection.objects.all()]:
+        assert "seed" not in record.notes.lower(), record
+    for visit in Visit.objects.all():
+        page = client.get(visit.get_absolute_url()).content.decode().lower()
+        assert "seed" not in page, visit
