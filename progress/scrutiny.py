@@ -9,7 +9,6 @@ querysets; a committee pack, read by councillors, always asks as scrutiny would
 (``SCRUTINY_VIEW``), whoever freezes it.
 """
 
-import re
 
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
@@ -182,11 +181,6 @@ def area_page(area, user):
 
 def letters_for(user):
     return Visit.objects.visible_to(user).select_related("authority").order_by("-start_date", "-pk")
-
-
-def paragraphs(text):
-    """A letter's text as its paragraphs: blank lines separate them."""
-    return [part.strip() for part in re.split(r"\n\s*\n", text or "") if part.strip()]
 
 
 def areas_covered(visit, user):

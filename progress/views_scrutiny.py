@@ -73,6 +73,5 @@ class LetterDetailView(ProgressSectionMixin, AuditedDetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["paragraphs"] = scrutiny.paragraphs(self.object.letter_text)
         context["areas"] = scrutiny.areas_covered(self.object, self.request.user)
         return context

@@ -221,3 +221,14 @@ def test_a_rating_edited_later_shows_at_once_on_the_live_matrix(
     save_as(rating, improvement_officer)
     html = page(client, scrutiny_member, "progress:scrutiny_matrix")
     assert "Some progress" in html and "Declined" not in html
+
+
+def test_a_letters_markdown_is_shown_as_headings_and_lists(client, scrutiny_member, story):
+    letter = story["first"]
+    letter.letter_text = "### **Headline findings**\n\n- Quicker screening\n\n<script>x</script>"
+    letter.save()
+    html = page(client, scrutiny_member, "progress:letter_detail", letter.pk)
+    assert '<h3 class="govuk-heading-s"><strong>Headline findings</strong></h3>' in html
+    assert "<li>Quicker screening</li>" in html
+    assert "### **" not in html
+    assert "&lt;script&gt;x&lt;/script&gt;" in html
