@@ -21,6 +21,8 @@ from django.conf import settings
 from django.db.models import Max
 from django.utils import timezone
 
+from config.words import count_of
+
 logger = logging.getLogger("tracker.security")
 
 ANONYMOUS = "anonymous"
@@ -153,7 +155,7 @@ def lockout_response(request, original_response=None, credentials=None):
         "form": SignInForm(request, initial={"email": username}),
         "locked_out": {
             "minutes": minutes,
-            "wait": f"{minutes} minute{'s' if minutes != 1 else ''}",
+            "wait": count_of(minutes, "minute"),
             "at": govuk_time(lifts_at),
         },
         "page_has_errors": True,

@@ -50,17 +50,17 @@ CABINET_REPORT_2021 = "cabinet-member-report-focused-visit-2021.txt"
 
 # The order of the summary, and the words it uses for each model.
 MODEL_LABELS = [
-    (User, "users"),
-    (LocalAuthority, "authorities"),
-    (Inspection, "inspections"),
-    (Judgement, "judgements"),
-    (AreaOfConcern, "areas of concern"),
-    (Visit, "visits"),
-    (VisitArea, "visit areas"),
-    (Finding, "findings"),
-    (AreaRating, "area ratings"),
-    (ImprovementAction, "actions"),
-    (ActionUpdate, "action updates"),
+    (User, "user", "users"),
+    (LocalAuthority, "authority", "authorities"),
+    (Inspection, "inspection", "inspections"),
+    (Judgement, "judgement", "judgements"),
+    (AreaOfConcern, "area of concern", "areas of concern"),
+    (Visit, "visit", "visits"),
+    (VisitArea, "visit area", "visit areas"),
+    (Finding, "finding", "findings"),
+    (AreaRating, "area rating", "area ratings"),
+    (ImprovementAction, "action", "actions"),
+    (ActionUpdate, "action update", "action updates"),
 ]
 
 
@@ -1256,10 +1256,11 @@ class Report:
 
     @property
     def counts(self):
-        """(label, created, already present) for each model, in the summary's order."""
+        """(singular, plural, created, already present) for each model, in the
+        summary's order."""
         return [
-            (label, self.created.get(model, 0), self.present.get(model, 0))
-            for model, label in MODEL_LABELS
+            (singular, plural, self.created.get(model, 0), self.present.get(model, 0))
+            for model, singular, plural in MODEL_LABELS
         ]
 
     @property

@@ -12,6 +12,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from accounts.officers import is_scrutiny_member_id, not_an_owner_message
+from config.dates import long_date
 from findings.models import Finding
 from inspections.models import AreaOfConcern
 
@@ -315,7 +316,12 @@ class ActionUpdate(models.Model):
         ]
 
     def __str__(self):
-        return f"Update on {self.action.reference} by {self.author} on {self.created_at:%d/%m/%Y}"
+        return f"Update on {self.action.reference} by {self.author} on {self.posted_on}"
+
+    @property
+    def posted_on(self):
+        """The day it was posted, in words: "5 December 2026"."""
+        return long_date(self.created_at)
 
     @property
     def visible_to_scrutiny(self):
@@ -437,7 +443,7 @@ class ReminderDigest(models.Model):
         ]
 
     def __str__(self):
-        return f"Reminder digest for {self.address} on {self.day:%d/%m/%Y}"
+        return f"Reminder digest for {self.address} on {long_date(self.day)}"
 
     @property
     def action_pks(self):

@@ -58,6 +58,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.officers import holds_scrutiny_role
+from config.words import count_of
 
 from .models import ActionUpdate, DigestState, ImprovementAction, ReminderDigest
 
@@ -263,7 +264,8 @@ class SweepResult:
     @property
     def summary(self):
         return (
-            f"sent {self.sent} digests to {self.people} people ({self.already_sent} already sent)"
+            f"sent {count_of(self.sent, 'digest')} to {count_of(self.people, 'person', 'people')} "
+            f"({self.already_sent:,} already sent)"
         )
 
 

@@ -27,6 +27,7 @@ from accounts.mixins import (
     PermissionMixin,
 )
 from accounts.roles import VIEW_INTERNAL
+from config.words import count_of
 from findings.models import Finding
 from inspections.models import AreaOfConcern
 
@@ -219,9 +220,9 @@ class ActionDeleteView(AuditedDeleteView):
         updates = self.object.updates.count()
         evidence = self.object.evidence.count()
         if updates:
-            cascades.append(f"{updates} progress update{'s' if updates != 1 else ''}")
+            cascades.append(count_of(updates, "progress update"))
         if evidence:
-            cascades.append(f"{evidence} piece{'s' if evidence != 1 else ''} of evidence")
+            cascades.append(count_of(evidence, "piece", "pieces") + " of evidence")
         return cascades
 
 
@@ -231,7 +232,7 @@ class UpdateSharingView(AuditedUpdateView):
     model = ActionUpdate
     form_class = UpdateSharingForm
     page_title = "Who sees this update"
-    success_message = "Saved who sees the update of {object.created_at:%-d %B %Y}"
+    success_message = "Saved who sees the update of {object.posted_on}"
 
     def get_queryset(self):
         return ActionUpdate.objects.select_related("action", "author")
@@ -241,7 +242,7 @@ class UpdateSharingView(AuditedUpdateView):
         update = self.object
         context["caption"] = f"{update.action.reference} {update.action.title}"
         context["intro"] = (
-            f"The update {update.author.full_name} posted on {update.created_at:%-d %B %Y}: "
+            f"The update {update.author.full_name} posted on {update.posted_on}: "
             f"“{Truncator(update.note).chars(200)}”"
         )
         return context

@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from config.dates import long_date
 from inspections.models import AreaOfConcern, VisibleQuerySet, Visit
 
 
@@ -206,7 +207,7 @@ class ImportedDocument(models.Model):
     def __str__(self):
         if self.original_name:
             return self.original_name
-        return f"{self.get_kind_display()} pasted on {self.imported_at:%d %B %Y}"
+        return f"{self.get_kind_display()} pasted on {long_date(self.imported_at)}"
 
     def get_absolute_url(self):
         record = self.visit or self.inspection

@@ -27,6 +27,7 @@ from accounts.mixins import (
     PageTitleMixin,
     PermissionMixin,
 )
+from config.words import count_of
 from inspections.models import AreaOfConcern, Visit, VisitArea
 from inspections.views import DeletePageMixin, VisibleMixin
 
@@ -219,7 +220,7 @@ class VisitRatingsView(VisitChildMixin, PermissionMixin, PageTitleMixin, FormVie
         saved = form.save()
         if saved:
             messages.success(
-                self.request, f"Saved {len(saved)} rating{'s' if len(saved) != 1 else ''}"
+                self.request, f"Saved {count_of(len(saved), 'rating')}"
             )
         else:
             messages.success(self.request, "No ratings were changed")

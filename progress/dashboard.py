@@ -74,7 +74,7 @@ class Month:
 
     @property
     def label(self):
-        return f"{self.first_day:%b %Y}"
+        return f"{self.first_day:%B %Y}"
 
 
 @dataclass

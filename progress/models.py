@@ -10,6 +10,8 @@ from django.db import models
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from config.dates import long_date
+
 
 class CommitteePack(models.Model):
     """A scrutiny committee's pack, frozen as at the committee's date.
@@ -48,7 +50,7 @@ class CommitteePack(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.title} ({self.committee_date:%-d %B %Y})"
+        return f"{self.title} ({long_date(self.committee_date)})"
 
     @property
     def visible_to_scrutiny(self):

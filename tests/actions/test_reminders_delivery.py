@@ -114,7 +114,7 @@ def test_a_digest_left_pending_by_a_dead_worker_goes_with_the_next_sweep(clock, 
     assert len(reminders.prepare_sweep(DAY)) == 1
     assert mail.outbox == []
     result = reminders.run_sweep(DAY)
-    assert result.summary == "sent 1 digests to 1 people (0 already sent)"
+    assert result.summary == "sent 1 digest to 1 person (0 already sent)"
     assert len(mail.outbox) == 1
 
 
@@ -355,7 +355,7 @@ def test_the_command_sends_the_days_digests_and_says_how_many(clock, owner):
 def test_the_command_defaults_to_today(clock, owner):
     action(owner, due=-1)
     out, _err = run_command()
-    assert re.fullmatch(r"sent 1 digests to 1 people \(0 already sent\)", last_line(out))
+    assert re.fullmatch(r"sent 1 digest to 1 person \(0 already sent\)", last_line(out))
     assert ReminderDigest.objects.get().day == DAY
 
 

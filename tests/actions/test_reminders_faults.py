@@ -213,7 +213,9 @@ def test_two_send_reminders_commands_at_once_send_each_digest_once(council):
     summaries = [out.strip().splitlines()[-1] for out, _err in outputs]
     sent = []
     for summary in summaries:
-        match = re.fullmatch(r"sent (\d+) digests to (\d+) people \((\d+) already sent\)", summary)
+        match = re.fullmatch(
+            r"sent (\d+) digests? to (\d+) (?:person|people) \((\d+) already sent\)", summary
+        )
         assert match, summary
         sent.append(int(match[1]))
         assert match[1] == match[2]

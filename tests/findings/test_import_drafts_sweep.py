@@ -91,5 +91,5 @@ def test_the_command_says_what_it_removed(db):
     out = StringIO()
     call_command("remove_abandoned_drafts", stdout=out)
     assert f"removed {name}" in out.getvalue()
-    assert "abandoned import file(s) removed" in out.getvalue()
+    assert "1 abandoned import file removed" in out.getvalue()
     assert not default_storage.exists(name)

@@ -10,6 +10,7 @@ import os
 from django.core.management.base import BaseCommand
 
 from actions import demo
+from config.words import count_of
 
 
 class Command(BaseCommand):
@@ -52,9 +53,11 @@ class Command(BaseCommand):
             self.stdout.write("  " + "  ".join([*cells, row[3]]))
 
     def print_counts(self, report):
-        for label, created, present in report.counts:
-            self.stdout.write(f"  {label}: {created} created, {present} already present")
-        loaded = ", ".join(f"{created} {label}" for label, created, _ in report.counts)
+        for _singular, plural, created, present in report.counts:
+            self.stdout.write(f"  {plural}: {created} created, {present} already present")
+        loaded = ", ".join(
+            count_of(created, singular, plural) for singular, plural, created, _ in report.counts
+        )
         self.stdout.write(
             self.style.SUCCESS(
                 f"Loaded demo data: {loaded} ({report.total_present} already present)."

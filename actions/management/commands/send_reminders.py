@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from actions import reminders
+from config.dates import long_date
 
 
 def _date(value):
@@ -39,7 +40,7 @@ class Command(BaseCommand):
         # Without --date, today: before 07:00 too, when someone runs it by hand.
         day = _date(date) if date else timezone.localdate()
         if not reminders.is_working_day(day):
-            self.stderr.write(f"{day:%A %d %B %Y} is not a working day: no reminders.")
+            self.stderr.write(f"{day:%A} {long_date(day)} is not a working day: no reminders.")
         result = reminders.run_sweep(day, dry_run=dry_run)
         if dry_run:
             for plan in result.would_send:

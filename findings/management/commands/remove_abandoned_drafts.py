@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand
 
+from config.words import count_of
 from findings.tasks import remove_abandoned_drafts
 
 
@@ -13,4 +14,4 @@ class Command(BaseCommand):
         removed = remove_abandoned_drafts()
         for name in removed:
             self.stdout.write(f"removed {name}")
-        self.stdout.write(f"{len(removed)} abandoned import file(s) removed")
+        self.stdout.write(f"{count_of(len(removed), 'abandoned import file')} removed")
