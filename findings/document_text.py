@@ -251,7 +251,18 @@ def _deliberate_break(previous, line, width):
     first_word = line.split(" ", 1)[0]
     fits = len(previous) + 1 + len(first_word) <= width
     ends = re.search(r"[.!?;:'\")\u2019\u201d]$", previous.rstrip()) is not None
-    return fits and (ends or line[:1].isupper() or line[:1].isdigit())
+    start = _first_character(line)
+    return fits and (ends or start.isupper() or start.isdigit())
+
+
+# Opening quotes and brackets that may stand before a line's first word: an item
+# such as "‘Step up, step down’ arrangements" still starts with a capital.
+OPENERS = "'\"([\u2018\u201c"
+
+
+def _first_character(text):
+    """The first character of ``text`` after any opening quotes or brackets."""
+    return text.lstrip(OPENERS)[:1]
 
 
 def _join_lines(before, after):
@@ -275,13 +286,21 @@ def _join_broken(found):
     return mended
 
 
+# A letter's salutation starts a paragraph, whatever the line before it: an
+# address line run long (a job title and council on one line) is no sentence
+# running on into "Dear ...".
+SALUTATION = re.compile(r"^dear\s+\S", re.IGNORECASE)
+
+
 def _continues(before, after):
     if after.bullet or is_heading(after.text) or is_heading(before.text):
+        return False
+    if SALUTATION.match(after.text):
         return False
     tail = fold(before.text).rstrip()
     if tail.endswith(":"):
         return False
-    if after.text[:1].islower():
+    if _first_character(after.text).islower():
         return True
     # A long line of prose that stops without punctuation runs on to the next,
     # unless it is a heading with its verdict ("... protection: inadequate").

@@ -520,9 +520,7 @@ def rebuild_rows(data, prefix, *, add=False, split=False):
     end if asked. Every row is numbered afresh; none counts as an initial form, so a
     row left empty is simply left out."""
     # A row with nothing posted for it (a made-up row count) is no row at all.
-    rows = [
-        row for row in posted_rows(data, prefix) if row and not row.get("DELETE", [""])[-1]
-    ]
+    rows = [row for row in posted_rows(data, prefix) if row and not row.get("DELETE", [""])[-1]]
     if split:
         rows = [part for row in rows for part in split_row(row)]
     keys = {row.get("key", [""])[-1] for row in rows}

@@ -153,7 +153,7 @@ def parse_letter(text: str) -> dict:
     title = _title(found)
     visit = _visit_dates(intro)
     return {
-        "authority": _authority(sections["address"], title, intro),
+        "authority": _authority(_address_lines(sections["address"], text), title, intro),
         "letter_date": _iso(_letter_date(sections["address"])),
         "visit_kind": _visit_kind(title, intro),
         "visit_start": _iso(visit[0]) if visit else None,
@@ -227,18 +227,79 @@ def _title(found):
     return None
 
 
-def _authority(address, title, intro):
-    for paragraph in address:
-        line = squash(paragraph.text)
-        if len(line) > 80 or JOB_TITLE.match(line) or ADDRESS_LINE.search(line):
-            continue
-        if COUNCIL_LINE.search(line):
-            return line.rstrip(",")
+def _address_lines(address, text):
+    """The address block line by line. Its paragraphs will not do: a long job title
+    makes the block read as wrapped prose, run together into one paragraph."""
+    if not address:
+        return []
+    lines = []
+    for raw in (text or "").replace("\r\n", "\n").split("\n"):
+        line = squash(raw.replace("**", "").lstrip("#> "))
+        if SALUTATION.match(line) or TITLE.match(fold(line)):
+            break
+        if line:
+            lines.append(line)
+    return lines
+
+
+def _authority(address_lines, title, intro):
+    for line in address_lines:
+        council = _council_in(line)
+        if council:
+            return council
     if title:
         return squash(title.group("name"))
     # A copy without title or address still names the service in its first line.
     match = INTRO_SERVICE.search(intro)
     return squash(match.group("name")) if match else None
+
+
+def _council_in(line):
+    """The council an address line names, or None.
+
+    A line may be the council's name alone, or the whole address block run together
+    with commas ("Jane Doe, Director of Children's Services, Bournemouth,
+    Christchurch and Poole Council, Civic Centre, ..."), and a council's own name may
+    hold commas too: "Bournemouth, Christchurch and Poole Council" is one name, so
+    the places listed before the part naming the council belong to it.
+    """
+    parts = [part.strip() for part in _split_outside(line, COMMA)]
+    for index, part in enumerate(parts):
+        if not _is_council_part(part):
+            continue
+        start = index
+        if PLACE_LIST_END.match(part):
+            while start and _is_place(parts[start - 1]):
+                start -= 1
+        return ", ".join(parts[start : index + 1]).rstrip(",")
+    return None
+
+
+COMMA = re.compile(r",\s*")
+
+
+def _is_council_part(part):
+    return (
+        bool(part)
+        and len(part) <= 80
+        and COUNCIL_LINE.search(part) is not None
+        and not JOB_TITLE.match(part)
+        and not ADDRESS_LINE.search(part)
+    )
+
+
+# The last two places of a list naming one council: "Christchurch and Poole Council".
+PLACE_LIST_END = re.compile(r"^[A-Z][\w'-]* and [A-Z]")
+
+
+def _is_place(part):
+    """One place of such a list, such as "Bournemouth": a single capitalised word
+    (a person's name, which may also stand before the council, has two)."""
+    return (
+        re.fullmatch(r"[A-Z][\w'-]+", part) is not None
+        and not COUNCIL_LINE.search(part)
+        and not JOB_TITLE.match(part)
+    )
 
 
 def _letter_date(address):
@@ -352,29 +413,72 @@ def _unmarked_list(following):
 
 def _split_area_sentence(sentence):
     sentence = sentence.strip().rstrip(".")
-    parts = sentence.split(";") if ";" in sentence else _split_outside_brackets(sentence)
-    return [_area_text(part) for part in parts if _area_text(part)]
+    separator = SEMICOLON if _outside_quotes(sentence, SEMICOLON) else LIST_SEPARATOR
+    return [_area_text(part) for part in _split_outside(sentence, separator) if _area_text(part)]
 
 
-def _split_outside_brackets(sentence):
-    parts, depth, current = [], 0, ""
-    tokens = re.split(r"(\(|\)|,\s+and\s+|,\s+|\s+and\s+(?=the\b))", sentence)
-    for piece in tokens:
-        depth += {"(": 1, ")": -1}.get(piece, 0)
-        if depth == 0 and re.fullmatch(r",\s+and\s+|,\s+|\s+and\s+", piece or ""):
-            parts.append(current)
-            current = ""
-        else:
-            current += piece or ""
-    parts.append(current)
+SEMICOLON = re.compile(r";")
+LIST_SEPARATOR = re.compile(r",\s+and\s+|,\s+|\s+and\s+(?=the\b)")
+
+
+def _outside_quotes(sentence, separator):
+    depths = _depths(sentence)
+    return any(depths[match.start()] == 0 for match in separator.finditer(sentence))
+
+
+def _split_outside(sentence, separator):
+    """``sentence`` split at ``separator`` wherever it is outside brackets and quotes:
+    "the \u2018step up, step down\u2019 process, and plans" is two areas, not three."""
+    depths = _depths(sentence)
+    parts, start = [], 0
+    for match in separator.finditer(sentence):
+        if depths[match.start()] == 0:
+            parts.append(sentence[start : match.start()])
+            start = match.end()
+    parts.append(sentence[start:])
     return parts
+
+
+def _depths(text):
+    """For each character of ``text``, how many brackets and quotes are open there.
+
+    A curly or straight single quote between two letters is an apostrophe
+    ("authority\u2019s"), and one after a letter closes a quote only if one is open.
+    """
+    depths, open_quotes, depth = [], [], 0
+    for index, char in enumerate(text):
+        before = text[index - 1] if index else " "
+        after = text[index + 1] if index + 1 < len(text) else " "
+        if char in "([":
+            depth += 1
+        elif char in ")]":
+            depth = max(depth - 1, 0)
+        elif char in "\u2018\u201c" or (char == "'" and not before.isalnum() and after.isalnum()):
+            open_quotes.append(char)
+        elif char == '"':
+            if open_quotes and open_quotes[-1] == '"':
+                open_quotes.pop()
+            else:
+                open_quotes.append(char)
+        elif char in "\u2019\u201d'" and open_quotes and not (before.isalpha() and after.isalpha()):
+            open_quotes.pop()
+        depths.append(depth + len(open_quotes))
+    return depths
 
 
 def _area_text(text):
     text = squash(text).strip()
     text = re.sub(r"(?:;|,)?\s*\band$", "", text)
     text = re.sub(r"^and\s+", "", text)
-    return text.rstrip(" .;,")
+    return _unquoted(text.rstrip(" .;,"))
+
+
+def _unquoted(text):
+    """An area named wholly in quotes ("\u2018help and protection\u2019") without them."""
+    depths = _depths(text)
+    if len(text) > 2 and text[0] in "\u2018\u201c'\"" and all(depths[:-1]) and not depths[-1]:
+        return text[1:-1].strip()
+    return text
 
 
 def _signatory(closing):

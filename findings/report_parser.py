@@ -181,14 +181,19 @@ def _grade(text):
 
 
 def _judgements(flat):
-    judgements = _table_judgements(flat)
+    """Each judgement's grade, the most formal statement of it winning: a "LABEL:
+    GRADE" pair over the table, and the table over the opening sentence's verdict."""
+    judgements = _opening_verdict(flat)
+    judgements.update(_table_judgements(flat))
     judgements.update(_stated_judgements(flat))
     judgements.pop("lscb", None)
     return judgements
 
 
 def _stated_judgements(flat):
-    """Pairs the report states outright: "LABEL: GRADE" or "LABEL Judgement: GRADE"."""
+    """Pairs the report states outright: "LABEL: GRADE", "LABEL Judgement: GRADE" or
+    "Overall effectiveness is judged to be GRADE" (what was judged before is told
+    in the past tense, and not read)."""
     stated = {}
     for match in re.finditer(
         rf"(?:{LABEL.pattern})\s*(?:judgement\s*)?(?:is\s*)?[:\-]\s*(?P<grade>{GRADE.pattern})",
@@ -196,17 +201,35 @@ def _stated_judgements(flat):
         re.IGNORECASE,
     ):
         stated.setdefault(_label_key(match), _grade(match.group("grade")))
-    # "The overall judgement is that children's services are good" (SIF), or
-    # "Children's services in Manchester require improvement to be good".
     overall = re.search(
-        r"\bchildren's services (?:in [A-Z][\w ,'-]{1,60}? )?(?:are |is )?"
-        rf"(?P<grade>{GRADE.pattern})",
-        flat[:OPENING_CHARACTERS],
+        r"\boverall\s+effectiveness(?:\s+of\s+(?:the\s+)?children's\s+services(?:\s+in\s+"
+        rf"{PLACE})?)?\s+is\s+(?:judged\s+)?(?:(?:to\s+be|as)\s+)?(?P<grade>{GRADE.pattern})",
+        flat,
         re.IGNORECASE,
     )
     if overall:
         stated.setdefault("overall_effectiveness", _grade(overall.group("grade")))
     return stated
+
+
+# A council's name as a report writes it: capitalised words, perhaps joined by
+# commas, "and", "upon" or "on" ("Bournemouth, Christchurch and Poole").
+PLACE = r"[A-Z][\w'-]*(?:(?:,|\s+and|\s+upon|\s+on|\s+of|\s+the)?\s+[A-Z][\w'-]*){0,6}"
+
+
+def _opening_verdict(flat):
+    """The verdict of a report's first page: "The overall judgement is that children's
+    services are good" (SIF), or "Children's services in Manchester require
+    improvement to be good". Only the present tense: an opening that recalls the last
+    inspection ("... were judged inadequate in 2021") is no verdict on this one."""
+    # Case matters only for the place: a capital starts each of its words.
+    overall = re.search(
+        rf"\b(?i:children's services) (?:in {PLACE} )?"
+        r"(?i:(?:(?:are|is)(?: now| still)? |remain |continue to be )?)"
+        rf"(?P<grade>(?i:{GRADE.pattern}))",
+        flat[:OPENING_CHARACTERS],
+    )
+    return {"overall_effectiveness": _grade(overall.group("grade"))} if overall else {}
 
 
 def _table_judgements(flat):
@@ -223,7 +246,9 @@ def _table_judgements(flat):
         [(m.start(), m.end(), "label", m) for m in labels]
         + [(m.start(), m.end(), "grade", m) for m in grades]
     )
-    for cluster in _clusters(tokens, blanked):
+    clusters = _clusters(tokens, blanked)
+    judgements = {}
+    for cluster in clusters:
         cluster_labels = [t[3] for t in cluster if t[2] == "label"]
         cluster_grades = [t[3] for t in cluster if t[2] == "grade"]
         if len(cluster_labels) < 2 or not cluster_grades:
@@ -232,10 +257,25 @@ def _table_judgements(flat):
             pairs = zip(cluster_labels, cluster_grades, strict=True)
         else:
             pairs = _adjacent_pairs(cluster)
-        judgements = {}
         for label, grade in pairs:
             judgements.setdefault(_label_key(label), _grade(grade.group()))
-        return judgements
+        break
+    if "overall_effectiveness" not in judgements:
+        judgements.update(_overall_apart(clusters))
+    return judgements
+
+
+def _overall_apart(clusters):
+    """Overall effectiveness set apart from the table on the first page, with its
+    grade beside it and nothing else ("Overall effectiveness Good" above or below
+    the table of the other judgements, as newer reports lay it out)."""
+    for cluster in clusters:
+        if cluster[0][0] > OPENING_CHARACTERS:
+            break
+        if [token[2] for token in cluster] == ["label", "grade"]:
+            label, grade = cluster[0][3], cluster[1][3]
+            if _label_key(label) == "overall_effectiveness":
+                return {"overall_effectiveness": _grade(grade.group())}
     return {}
 
 

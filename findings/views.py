@@ -219,9 +219,7 @@ class VisitRatingsView(VisitChildMixin, PermissionMixin, PageTitleMixin, FormVie
     def form_valid(self, form):
         saved = form.save()
         if saved:
-            messages.success(
-                self.request, f"Saved {count_of(len(saved), 'rating')}"
-            )
+            messages.success(self.request, f"Saved {count_of(len(saved), 'rating')}")
         else:
             messages.success(self.request, "No ratings were changed")
         return HttpResponseRedirect(self.get_visit().get_absolute_url() + "#areas-covered")

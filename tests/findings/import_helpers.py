@@ -196,9 +196,7 @@ def counts():
     from tests.inspections.page_checks import history_rows
 
     models = (Visit, VisitArea, AreaOfConcern, Finding, Inspection, Judgement, ImportedDocument)
-    return {model.__name__: model.objects.count() for model in models} | {
-        "history": history_rows()
-    }
+    return {model.__name__: model.objects.count() for model in models} | {"history": history_rows()}
 
 
 def put_draft(client, authority, parsed, kind="letter", text="The document's text."):

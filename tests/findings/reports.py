@@ -152,3 +152,49 @@ SIF_IMPROVEMENTS = [
     "information gathered reduces risk.",
     "Make sure that supervision records show the reasons for decisions.",
 ]
+
+# Newer ILACS reports (2025) lay the first page out differently: overall
+# effectiveness may stand apart from the table of the other four judgements, above
+# or below it, and the summary recalls the grade of the inspection before.
+ILACS_2025_HEAD = """\
+Inspection of Bournemouth, Christchurch and Poole local authority children's services
+
+Inspection dates: 13 to 24 January 2025
+Lead inspector: Priya Shah, His Majesty's Inspector
+
+"""
+ILACS_2025_FOUR = """\
+Judgement Grade
+The impact of leaders on social work practice with children and families Good
+The experiences and progress of children who need help and protection Good
+The experiences and progress of children in care Requires improvement to be good
+The experiences and progress of care leavers Good
+"""
+ILACS_2025_SUMMARY = """
+Children's services in Bournemouth, Christchurch and Poole were judged inadequate in
+2022. Since then, leaders have rebuilt the front door and the workforce is stable.
+"""
+EXPECTED_ILACS_2025 = {
+    "impact_of_leaders": "good",
+    "help_and_protection": "good",
+    "children_in_care": "requires_improvement",
+    "care_leavers": "good",
+    "overall_effectiveness": "requires_improvement",
+}
+ILACS_2025_LAYOUTS = {
+    "overall above the table": (
+        "Overall effectiveness Requires improvement to be good\n\n"
+        "The judgements that contribute to overall effectiveness are:\n\n" + ILACS_2025_FOUR
+    ),
+    "overall below the table with a note mark": (
+        ILACS_2025_FOUR + "\nOverall effectiveness is based on the judgements above.\n\n"
+        "Overall effectiveness1 Requires improvement to be good\n"
+    ),
+    "overall below the table, its grade wrapped": (
+        ILACS_2025_FOUR + "\nOverall effectiveness\nRequires\nimprovement to\nbe good\n"
+    ),
+    "overall stated in a sentence": (
+        ILACS_2025_FOUR + "\nThe overall effectiveness of children\u2019s services in Bournemouth, "
+        "Christchurch and Poole is judged to be requires improvement to be good.\n"
+    ),
+}

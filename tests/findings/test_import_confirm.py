@@ -121,9 +121,7 @@ def test_it_saves_the_visit_its_areas_and_findings_naming_the_person(
     )
     assert visit.inspector_names == ["Ann Example", "Ben Sample"]
     assert visit.letter_text == NORTHSHIRE_LETTER.strip()
-    new_area = AreaOfConcern.objects.get(
-        title="The quality of care planning for children in care"
-    )
+    new_area = AreaOfConcern.objects.get(title="The quality of care planning for children in care")
     assert new_area.identified_at == inadequate_inspection
     assert visit.ordered_areas() == [enquiries_area, new_area]
     findings = list(Finding.objects.order_by("section", "position"))

@@ -48,9 +48,7 @@ def test_it_suggests_what_the_team_chose_last_time(team, northshire, imported):
 def test_it_updates_rather_than_duplicates(team, northshire, imported, improvement_officer):
     findings_before = set(Finding.objects.values_list("pk", flat=True))
     values = form_values(review_of(team, northshire, NORTHSHIRE_LETTER))
-    response = post_review(
-        team, values, number="4", **{"findings-1-kind": "serious_concern"}
-    )
+    response = post_review(team, values, number="4", **{"findings-1-kind": "serious_concern"})
     assert response.url == imported.get_absolute_url()
     assert Visit.objects.count() == 1
     assert ImportedDocument.objects.count() == 1
@@ -64,9 +62,7 @@ def test_it_updates_rather_than_duplicates(team, northshire, imported, improveme
     assert changed.history.count() == 2
 
 
-def test_it_adds_new_paragraphs_and_keeps_findings_it_does_not_mention(
-    team, northshire, imported
-):
+def test_it_adds_new_paragraphs_and_keeps_findings_it_does_not_mention(team, northshire, imported):
     by_hand = factories.FindingFactory(visit=imported, summary="Added by hand", evidence="")
     values = form_values(review_of(team, northshire, NORTHSHIRE_LETTER))
     values = form_values(post_review(team, values, action="add_finding"))
@@ -109,8 +105,7 @@ def test_it_shows_the_offer_before_updating_a_visit_the_dates_now_match(
     moved["letter_date_1"] = "11"
     response = post_review(team, values, **moved)
     assert error_messages(response) == [
-        f"This matches {other} already recorded: confirm again to update it rather than add "
-        "another"
+        f"This matches {other} already recorded: confirm again to update it rather than add another"
     ]
     assert Visit.objects.count() == 1
     post_review(team, form_values(response))

@@ -69,8 +69,7 @@ def test_it_saves_the_seed_letter_as_a_visit_naming_the_person(
     assert visit.follows == inspection
     areas = visit.ordered_areas()
     assert [area.title for area in areas[:2]] == [
-        "Making sure that decisions taken by the multi-agency safeguarding hub (MASH) are "
-        "acted on",
+        "Making sure that decisions taken by the multi-agency safeguarding hub (MASH) are acted on",
         "Professional curiosity and the quality of assessments",
     ]
     assert areas[2] == oversight

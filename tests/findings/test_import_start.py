@@ -72,8 +72,8 @@ def test_it_refuses_a_bad_file_with_a_message_and_saves_nothing(team, northshire
         upload = SimpleUploadedFile("letter.pdf", encrypted_pdf())
     before = counts()
     response = start(team, northshire, document=upload)
-    assert any(found.startswith(message) for found in error_messages(response)), (
-        error_messages(response)
+    assert any(found.startswith(message) for found in error_messages(response)), error_messages(
+        response
     )
     assert counts() == before
     assert SESSION_KEY not in team.session

@@ -187,6 +187,42 @@ def test_it_splits_a_sentence_of_areas_at_commas_outside_brackets():
     ]
 
 
+def test_it_keeps_a_quoted_phrase_with_commas_in_one_area():
+    sentence = (
+        "the \u2018step up, step down\u2019 arrangements between early help and social care, "
+        'and the "front door, out of hours" service.'
+    )
+    text = letter(replace={"inspection:\n\n" + AREA_LIST: "inspection: " + sentence})
+
+    assert parse_letter(text)["areas_covered"] == [
+        "the \u2018step up, step down\u2019 arrangements between early help and social care",
+        'the "front door, out of hours" service',
+    ]
+
+
+def test_it_reads_an_area_starting_with_a_curly_quote_from_a_pdf_without_bullets():
+    areas = (
+        "The timeliness of initial child protection conferences\n"
+        "\u2018Step up, step down\u2019 between early help and social care\n"
+        "The quality of plans for children in need"
+    )
+    text = letter(replace={"inspection:\n\n" + AREA_LIST: "inspection:\n" + areas})
+
+    assert parse_letter(text)["areas_covered"] == areas.split("\n")
+
+
+def test_it_drops_quotes_around_a_whole_area():
+    text = letter(
+        replace={
+            "Inspectors reviewed the progress made in the following areas of concern identified "
+            "at the last inspection:\n\n" + AREA_LIST: "Inspectors evaluated the progress made in "
+            "\u2018the response to children at the front door\u2019."
+        }
+    )
+
+    assert parse_letter(text)["areas_covered"] == ["the response to children at the front door"]
+
+
 def test_it_finds_no_headline_findings_where_there_is_no_such_heading():
     start = LETTER.index("Headline findings")
     end = LETTER.index("Findings and evaluation of progress")
@@ -221,6 +257,51 @@ def test_it_reads_curly_apostrophes_as_straight_ones():
     assert result["authority"] == "Bournemouth, Christchurch and Poole Council"
     assert result["visit_kind"] == "monitoring"
     assert result["inspectors"] == ["Amy Lee", "Raj Patel"]
+
+
+ADDRESS = (
+    "Jane Doe\nCorporate Director for Children's Services\n"
+    "Bournemouth, Christchurch and Poole Council\nCivic Centre\nBournemouth BH2 6DY\n"
+)
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        # The whole address on one line, as a letter copied from a web page gives it.
+        "Jane Doe, Corporate Director for Children's Services, Bournemouth, Christchurch "
+        "and Poole Council, Civic Centre, Bournemouth BH2 6DY\n",
+        # The job title and the council on one line: long enough to read as prose.
+        "Jane Doe\nCorporate Director for Children's Services, Bournemouth, Christchurch and "
+        "Poole Council\nCivic Centre\nBournemouth BH2 6DY\n",
+        "Jane Doe\nCorporate Director for Children's Services\n"
+        "Bournemouth, Christchurch and Poole Council, Civic Centre, Bournemouth BH2 6DY\n",
+    ],
+    ids=["one line", "with the job title", "with the street"],
+)
+def test_it_reads_a_council_whose_name_has_commas_from_an_address_run_together(address):
+    result = parse_letter(letter(replace={ADDRESS: address}))
+
+    assert result["authority"] == "Bournemouth, Christchurch and Poole Council"
+    assert result["letter_date"] == "2022-12-14"
+    assert result["visit_start"] == "2022-11-30"
+
+
+@pytest.mark.parametrize(
+    ("line", "council"),
+    [
+        ("Jane Doe, Brighton and Hove City Council", "Brighton and Hove City Council"),
+        (
+            "Director, Royal Borough of Windsor and Maidenhead",
+            "Royal Borough of Windsor and Maidenhead",
+        ),
+        ("City of York Council, West Offices, Station Rise", "City of York Council"),
+    ],
+)
+def test_it_takes_no_person_or_job_into_the_councils_name(line, council):
+    text = letter(replace={ADDRESS: line + "\n"})
+
+    assert parse_letter(text)["authority"] == council
 
 
 def test_it_takes_the_authority_from_the_title_when_there_is_no_address():

@@ -7,7 +7,12 @@ from findings.report_parser import REPORT_KEYS, looks_like_ofsted_report, parse_
 from tests.findings.document_files import make_docx, make_pdf
 from tests.findings.reports import (
     EXPECTED_ILACS,
+    EXPECTED_ILACS_2025,
     EXPECTED_SIF,
+    ILACS_2025_FOUR,
+    ILACS_2025_HEAD,
+    ILACS_2025_LAYOUTS,
+    ILACS_2025_SUMMARY,
     ILACS_BODY,
     ILACS_COLUMNS,
     ILACS_HEAD,
@@ -135,3 +140,33 @@ def test_it_reads_a_report_docx_with_a_word_table():
 
     assert result["authority"] == "Northshire"
     assert result["judgements"]["help_and_protection"] == "inadequate"
+
+
+@pytest.mark.parametrize("layout", ILACS_2025_LAYOUTS.values(), ids=ILACS_2025_LAYOUTS.keys())
+def test_it_reads_the_overall_judgement_of_a_newer_report(layout):
+    result = parse_report(ILACS_2025_HEAD + layout + ILACS_2025_SUMMARY)
+
+    assert result["judgements"] == EXPECTED_ILACS_2025
+    assert result["authority"] == "Bournemouth, Christchurch and Poole"
+
+
+def test_it_takes_no_overall_judgement_from_the_last_inspections_grade():
+    result = parse_report(ILACS_2025_HEAD + ILACS_2025_FOUR + ILACS_2025_SUMMARY)
+
+    assert "overall_effectiveness" not in result["judgements"]
+    assert len(result["judgements"]) == 4
+
+
+def test_it_prefers_the_table_to_the_opening_sentence():
+    opening = "Children\u2019s services in Northshire are good.\n\n"
+
+    assert parse_report(ILACS_HEAD + opening + ILACS_ROWS)["judgements"] == EXPECTED_ILACS
+
+
+def test_it_reads_a_newer_report_pdf_with_the_overall_judgement_apart():
+    text = ILACS_2025_HEAD + ILACS_2025_LAYOUTS["overall above the table"] + ILACS_2025_SUMMARY
+    lines = [line for line in text.splitlines() if line]
+
+    result = parse_report(extract_text("report.pdf", make_pdf([lines[:9], lines[9:]])))
+
+    assert result["judgements"] == EXPECTED_ILACS_2025
