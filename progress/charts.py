@@ -10,16 +10,25 @@ to read a figure. Each SVG carries role="img" with a title and a description
 that reads out the numbers for screen readers.
 """
 
+import textwrap
 from dataclasses import dataclass
 
 from django.utils.html import format_html, format_html_join
-from django.utils.text import Truncator
 
-WIDTH = 600
-LABEL_WIDTH = 220
-VALUE_GAP = 48  # room to the right of the longest bar for its number
+# The charts fill the width of their column, whatever it is: across the page are
+# percentages, so that the labels keep the page's own font size (16px, as the
+# tables beside them) rather than shrinking with the drawing on a phone.
+# Down the page, lengths are in pixels.
+FONT_SIZE = 16
+LINE_HEIGHT = 20
 BAR_HEIGHT = 22
-BAR_GAP = 10
+BAR_GAP = 14
+# The longest bar leaves room for its number after it.
+LONGEST_BAR = 85  # per cent of the width
+VALUE_GAP = 6  # pixels between a bar and its number
+# A label is written in full, wrapped onto as many lines as it needs: about as
+# many characters as fit on a line of the narrowest column the chart is in.
+LABEL_CHARACTERS = 32
 
 # GOV.UK Design System colours; RAG bars in their own colours.
 BAR_COLOUR = "#1d70b8"
@@ -29,24 +38,39 @@ RAG_COLOURS = {"red": "#d4351c", "amber": "#f47738", "green": "#00703c", "none":
 
 @dataclass
 class Bar:
+    """One row of a bar chart: its label's lines above, then the bar and its number."""
+
     label: str
     value: int
-    y: int
-    width: int
+    top: int  # pixels from the top of the chart to the row's first label line
+    percent: float  # the bar's length, as a share of the chart's width
     colour: str
 
     @property
-    def text_y(self):
-        return self.y + BAR_HEIGHT // 2 + 5
+    def lines(self):
+        return (
+            textwrap.wrap(
+                self.label, LABEL_CHARACTERS, break_on_hyphens=False, break_long_words=False
+            )
+            or [""]
+        )
 
     @property
-    def value_x(self):
-        return LABEL_WIDTH + self.width + 6
+    def bar_y(self):
+        return self.top + len(self.lines) * LINE_HEIGHT + 4
+
+    @property
+    def value_y(self):
+        return self.bar_y + BAR_HEIGHT // 2 + FONT_SIZE // 3
+
+    @property
+    def bottom(self):
+        return self.bar_y + BAR_HEIGHT + BAR_GAP
 
 
 def _scale(values, room):
     top = max(values, default=0)
-    return (lambda value: 0) if top == 0 else (lambda value: round(value * room / top))
+    return (lambda value: 0) if top == 0 else (lambda value: value * room / top)
 
 
 def description(rows):
@@ -58,28 +82,25 @@ def bar_chart(chart_id, title, rows, colours=None):
 
     ``colours`` maps a row's ``params`` value (such as a RAG) to a colour.
     """
-    scale = _scale([row.count for row in rows], WIDTH - LABEL_WIDTH - VALUE_GAP)
-    bars = []
-    for index, row in enumerate(rows):
+    scale = _scale([row.count for row in rows], LONGEST_BAR)
+    bars, top = [], 0
+    for row in rows:
         key = next(iter(row.params.values()), None) if colours else None
-        bars.append(
-            Bar(
-                label=row.label,
-                value=row.count,
-                y=index * (BAR_HEIGHT + BAR_GAP),
-                width=scale(row.count),
-                colour=(colours or {}).get(key, BAR_COLOUR),
-            )
+        bar = Bar(
+            label=row.label,
+            value=row.count,
+            top=top,
+            percent=round(scale(row.count), 2),
+            colour=(colours or {}).get(key, BAR_COLOUR),
         )
+        bars.append(bar)
+        top = bar.bottom
     chart = {
         "id": chart_id,
         "title": title,
         "description": description(rows),
         "bars": bars,
-        "width": WIDTH,
-        "height": max(len(rows) * (BAR_HEIGHT + BAR_GAP), BAR_HEIGHT),
-        "label_width": LABEL_WIDTH,
-        "bar_height": BAR_HEIGHT,
+        "height": max(top - BAR_GAP, LINE_HEIGHT),
     }
     chart["svg"] = _bar_chart_svg(chart)
     return chart
@@ -88,65 +109,73 @@ def bar_chart(chart_id, title, rows, colours=None):
 # The table beside each chart carries the same numbers and the links.
 SVG_OPEN = (
     '<svg class="app-chart" role="img" aria-labelledby="{0}-title {0}-desc" '
-    'viewBox="0 0 {1} {2}" width="100%" preserveAspectRatio="xMinYMin meet" focusable="false">'
-    '<title id="{0}-title">{3}</title><desc id="{0}-desc">{4}</desc>'
+    'width="100%" height="{1}" focusable="false">'
+    '<title id="{0}-title">{2}</title><desc id="{0}-desc">{3}</desc>'
 )
+LABEL_LINE = '<text x="0" y="{0}" class="app-chart__label">{1}</text>'
 BAR = (
-    '<text x="{0}" y="{1}" text-anchor="end" class="app-chart__label">{2}</text>'
-    '<rect x="{3}" y="{4}" width="{5}" height="{6}" fill="{7}"></rect>'
-    '<text x="{8}" y="{1}" class="app-chart__value">{9}</text>'
+    '<rect x="0" y="{0}" width="{1}%" height="{2}" fill="{3}"></rect>'
+    '<text x="{1}%" dx="{4}" y="{5}" class="app-chart__value">{6}</text>'
 )
-NO_BARS = '<text x="{}" y="{}" class="app-chart__label">{}</text>'
+NO_BARS = '<text x="0" y="{}" class="app-chart__label">{}</text>'
 
 
 def _svg_open(chart):
     return format_html(
-        SVG_OPEN,
-        chart["id"],
-        chart["width"],
-        chart["height"],
-        chart["title"],
-        chart["description"],
+        SVG_OPEN, chart["id"], chart["height"], chart["title"], chart["description"]
+    )
+
+
+def _label_lines(bar):
+    return format_html_join(
+        "",
+        LABEL_LINE,
+        ((bar.top + (index + 1) * LINE_HEIGHT - 4, line) for index, line in enumerate(bar.lines)),
     )
 
 
 def _bar_chart_svg(chart):
-    bars = format_html_join(
+    rows = format_html_join(
         "",
-        BAR,
+        "{}{}",
         (
             (
-                LABEL_WIDTH - 8,
-                bar.text_y,
-                Truncator(bar.label).chars(30),
-                LABEL_WIDTH,
-                bar.y,
-                bar.width,
-                BAR_HEIGHT,
-                bar.colour,
-                bar.value_x,
-                bar.value,
+                _label_lines(bar),
+                format_html(
+                    BAR,
+                    bar.bar_y,
+                    bar.percent,
+                    BAR_HEIGHT,
+                    bar.colour,
+                    VALUE_GAP,
+                    bar.value_y,
+                    bar.value,
+                ),
             )
             for bar in chart["bars"]
         ),
     )
-    return format_html("{}{}</svg>", _svg_open(chart), bars or format_html(NO_BARS, 0, 16, "None"))
+    return format_html(
+        "{}{}</svg>", _svg_open(chart), rows or format_html(NO_BARS, FONT_SIZE, "None")
+    )
 
 
-MONTH_CHART_HEIGHT = 220
-MONTH_AXIS = 40  # room under the bars for the month names and the legend
-MONTH_TOP = 20  # room above the tallest bar for its number
+MONTH_CHART_HEIGHT = 230
+MONTH_AXIS = 50  # room under the bars for the month names and the legend
+MONTH_TOP = 10  # room above the tallest bar
 
 
 @dataclass
 class MonthBars:
+    """One month's two bars, side by side; across the page in per cent."""
+
     label: str
-    x: int
+    x: float
     completed_height: int
     due_height: int
     completed: int
     due: int
-    bar_width: int
+    bar_width: float
 
     @property
     def base(self):
@@ -158,7 +187,7 @@ class MonthBars:
 
     @property
     def due_x(self):
-        return self.x + self.bar_width
+        return round(self.x + self.bar_width, 2)
 
     @property
     def due_y(self):
@@ -166,21 +195,22 @@ class MonthBars:
 
     @property
     def centre(self):
-        return self.x + self.bar_width
+        return round(self.x + self.bar_width, 2)
 
 
 def month_chart(chart_id, title, months):
     """Completed against due, month by month: two bars a month, side by side."""
     room = MONTH_CHART_HEIGHT - MONTH_AXIS - MONTH_TOP
     scale = _scale([m.completed.count for m in months] + [m.due.count for m in months], room)
-    slot = WIDTH // max(len(months), 1)
-    bar_width = max(slot // 3, 4)
+    slot = 100 / max(len(months), 1)
+    bar_width = round(slot / 3, 2)
     groups = [
         MonthBars(
+            # The month's short name under its bars; the table beside names it in full.
             label=month.first_day.strftime("%b"),
-            x=index * slot + (slot - 2 * bar_width) // 2,
-            completed_height=scale(month.completed.count),
-            due_height=scale(month.due.count),
+            x=round(index * slot + slot / 6, 2),
+            completed_height=round(scale(month.completed.count)),
+            due_height=round(scale(month.due.count)),
             completed=month.completed.count,
             due=month.due.count,
             bar_width=bar_width,
@@ -196,11 +226,10 @@ def month_chart(chart_id, title, months):
         "title": title,
         "description": f"{summary}.",
         "groups": groups,
-        "width": WIDTH,
         "height": MONTH_CHART_HEIGHT,
         "base": MONTH_CHART_HEIGHT - MONTH_AXIS,
-        "label_y": MONTH_CHART_HEIGHT - MONTH_AXIS + 16,
-        "legend_y": MONTH_CHART_HEIGHT - 8,
+        "label_y": MONTH_CHART_HEIGHT - MONTH_AXIS + LINE_HEIGHT,
+        "legend_y": MONTH_CHART_HEIGHT - 6,
         "completed_colour": BAR_COLOUR,
         "due_colour": SECOND_COLOUR,
     }
@@ -209,23 +238,22 @@ def month_chart(chart_id, title, months):
 
 
 MONTH = (
-    '<rect x="{0}" y="{1}" width="{2}" height="{3}" fill="{4}"></rect>'
-    '<rect x="{5}" y="{6}" width="{2}" height="{7}" fill="{8}"></rect>'
-    '<text x="{9}" y="{10}" text-anchor="middle" class="app-chart__label">{11}</text>'
+    '<rect x="{0}%" y="{1}" width="{2}%" height="{3}" fill="{4}"></rect>'
+    '<rect x="{5}%" y="{6}" width="{2}%" height="{7}" fill="{8}"></rect>'
+    '<text x="{9}%" y="{10}" text-anchor="middle" class="app-chart__label app-chart__month'
+    '{12}">{11}</text>'
 )
 MONTH_LEGEND = (
-    '<rect x="0" y="{0}" width="12" height="12" fill="{1}"></rect>'
-    '<text x="18" y="{2}" class="app-chart__label">Completed</text>'
-    '<rect x="120" y="{0}" width="12" height="12" fill="{3}"></rect>'
-    '<text x="138" y="{2}" class="app-chart__label">Due</text>'
+    '<rect x="0" y="{0}" width="14" height="14" fill="{1}"></rect>'
+    '<text x="20" y="{2}" class="app-chart__label">Completed</text>'
+    '<rect x="120" y="{0}" width="14" height="14" fill="{3}"></rect>'
+    '<text x="140" y="{2}" class="app-chart__label">Due</text>'
 )
 
 
 def _month_chart_svg(chart):
     axis = format_html(
-        '<line x1="0" y1="{0}" x2="{1}" y2="{0}" stroke="#0b0c0c"></line>',
-        chart["base"],
-        chart["width"],
+        '<line x1="0" y1="{0}" x2="100%" y2="{0}" stroke="#0b0c0c"></line>', chart["base"]
     )
     groups = format_html_join(
         "",
@@ -244,13 +272,15 @@ def _month_chart_svg(chart):
                 group.centre,
                 chart["label_y"],
                 group.label,
+                # On a phone every second month is named, so the names do not run together.
+                " app-chart__month--alternate" if index % 2 else "",
             )
-            for group in chart["groups"]
+            for index, group in enumerate(chart["groups"])
         ),
     )
     legend = format_html(
         MONTH_LEGEND,
-        chart["legend_y"] - 10,
+        chart["legend_y"] - 12,
         chart["completed_colour"],
         chart["legend_y"],
         chart["due_colour"],
