@@ -1,13 +1,16 @@
 """The forms of the actions pages. Each one checks everything before it writes,
 and writes every row it touches in one transaction with the acting person named."""
 
+from itertools import groupby
+
 from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import HTML, Fieldset, Layout, Size, Submit
+from crispy_forms_gds.layout import HTML, Field, Fieldset, Layout, Size, Submit
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.functional import cached_property
 
 from accounts.access import may
 from accounts.audit import save_as
@@ -15,6 +18,7 @@ from accounts.forms import AuditedModelForm
 from accounts.models import User
 from accounts.officers import not_an_owner_message, officers
 from accounts.people_forms import OfficerChoiceField
+from config.dates import long_date
 from findings.models import Finding
 
 from . import uploads
@@ -44,11 +48,39 @@ def owner_field(current=None, **kwargs):
 
 
 class FindingChoiceField(forms.ModelMultipleChoiceField):
+    """Findings to tick, shown one visit at a time (templates/actions/_findings_by_visit.html)."""
+
     def label_from_instance(self, obj):
         return f"{obj.visit}: {obj.summary}"
 
+    @cached_property
+    def groups(self):
+        """[{"visit", "choices": [{"number", "value", "label", "hint"}]}], newest visit
+        first, in one query (the visit and the area come with each finding)."""
+        groups, number = [], 0
+        findings = self.queryset.select_related("visit", "area")
+        for visit, of_visit in groupby(findings, key=lambda finding: finding.visit):
+            choices = []
+            for finding in of_visit:
+                number += 1
+                hint = finding.get_kind_display()
+                if finding.area_id:
+                    hint = f"{hint}, {finding.area.title}"
+                choices.append(
+                    {"number": number, "value": finding.pk, "label": finding.summary, "hint": hint}
+                )
+            groups.append({"visit": visit, "choices": choices})
+        return groups
+
 
 class ImprovementActionForm(AuditedModelForm):
+    # Asked only when the due date given is already past (see clean()).
+    confirm_overdue = forms.BooleanField(
+        label="Yes, it is already overdue",
+        required=False,
+        help_text="It will show as red and overdue as soon as it is saved.",
+    )
+
     class Meta:
         model = ImprovementAction
         fields = [
@@ -79,8 +111,9 @@ class ImprovementActionForm(AuditedModelForm):
         )
         self.fields["findings"] = FindingChoiceField(
             # The visit is in each label: fetched with the findings, not once per finding.
+            # Newest visit first, and each visit's findings in the letter's order.
             queryset=Finding.objects.select_related("visit").order_by(
-                "-visit__start_date", "section", "position", "id"
+                "-visit__start_date", "-visit_id", "section", "position", "id"
             ),
             required=False,
             widget=forms.CheckboxSelectMultiple,
@@ -90,7 +123,23 @@ class ImprovementActionForm(AuditedModelForm):
         self.fields["areas"].label = "Areas of concern it responds to"
         self.fields["areas"].help_text = "Select all that apply."
         self.fields["areas"].required = False
-        self.helper.checkboxes_small = True
+        self.helper.layout = Layout(
+            "title",
+            "description",
+            "owner",
+            Field("findings", template="actions/_findings_by_visit.html"),
+            "areas",
+            "source",
+            "priority",
+            "status",
+            "impact",
+            "start_date",
+            "due_date",
+            Field("confirm_overdue", template="actions/_confirm_overdue.html"),
+            "completed_on",
+            "success_measure",
+        )
+        self.asks_about_overdue = False
 
     def clean(self):
         cleaned = super().clean()
@@ -104,7 +153,25 @@ class ImprovementActionForm(AuditedModelForm):
                 "completed_on",
                 "Leave the completion date blank unless the status is completed",
             )
+        self._check_overdue(cleaned)
         return cleaned
+
+    def _check_overdue(self, cleaned):
+        """A due date already past makes the action red at once: ask before saving
+        one, when it is new or the date has just been changed, unless the action is
+        completed."""
+        due, status = cleaned.get("due_date"), cleaned.get("status")
+        if not due or status == Status.COMPLETED or due >= timezone.localdate():
+            return
+        if self.instance.pk and "due_date" not in self.changed_data:
+            return  # an action already overdue, edited for something else
+        self.asks_about_overdue = True
+        if not cleaned.get("confirm_overdue"):
+            self.add_error(
+                "confirm_overdue",
+                f"The due date, {long_date(due)}, is in the past. Confirm that the action "
+                "is already overdue, or change the due date",
+            )
 
 
 class AssignOwnerForm(AuditedModelForm):
@@ -214,11 +281,14 @@ class ProgressUpdateForm(AuditedModelForm):
             "note": "What has happened since the last update?",
             "new_status": "Status",
             "new_impact": "Impact for children",
-            "shareable_with_scrutiny": "May be shown to scrutiny members",
+            "shareable_with_scrutiny": "Share this note with the scrutiny committee",
         }
         help_texts = {
+            # The box starts unticked: a note stays within the council unless its
+            # author chooses to share it, and the hint says so.
             "shareable_with_scrutiny": (
-                "Councillors on the scrutiny committee see this note, without the evidence."
+                "Only if you tick this do councillors on the scrutiny committee see the note. "
+                "They never see the evidence."
             ),
         }
         widgets = {"new_status": forms.RadioSelect, "new_impact": forms.RadioSelect}

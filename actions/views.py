@@ -176,6 +176,17 @@ class ActionCreateView(AuditedCreateView):
         return initial
 
     def get_back_url(self):
+        # Back to the finding or the area the person came from, where there is one.
+        finding_pks = self.get_initial().get("findings")
+        if finding_pks:
+            finding = Finding.objects.select_related("visit").filter(pk=finding_pks[0]).first()
+            if finding and may(self.request.user, "view", finding.visit):
+                return f"{finding.visit.get_absolute_url()}#finding-{finding.pk}"
+        area_pks = self.get_initial().get("areas")
+        if area_pks:
+            area = AreaOfConcern.objects.filter(pk=area_pks[0]).first()
+            if area and may(self.request.user, "view", area):
+                return area.get_absolute_url()
         return reverse("actions:action_list")
 
 
