@@ -7,7 +7,10 @@ piece of evidence's author and time, and the action it belongs to. Something add
 here is in the name of whoever adds it, at the time they add it.
 """
 
+from django import forms
 from django.contrib import admin
+from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.admin import OfficersOnlyInAutocomplete
@@ -73,8 +76,41 @@ class ActionUpdateAdmin(AddedByWhoeverAddsIt, HistoryAdmin):
     author_field, time_field = "author", "created_at"
 
 
+class CheckedDownloadFileInput(forms.ClearableFileInput):
+    """The file box of an evidence record, whose "Currently" link goes to the
+    download view that checks who is asking. Uploaded files have no address of their
+    own (config/urls.py), so Django's link to the storage's URL would lead nowhere,
+    and must not lead to the file either.
+
+    The view serves the record's current file, so a past version's page (in the
+    record's history) that held another file shows no link rather than a wrong one.
+    """
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        if context["widget"]["is_initial"]:
+            evidence = value.instance
+            if Evidence.objects.filter(pk=evidence.pk, file=value.name).exists():
+                context["widget"]["value"] = CheckedDownload(value.name, evidence.pk)
+            else:
+                context["widget"]["is_initial"] = False
+        return context
+
+
+class CheckedDownload:
+    """What the file box's template reads of a file: its name and where to get it."""
+
+    def __init__(self, name, evidence_pk):
+        self.name = name
+        self.url = reverse("actions:evidence_download", args=[evidence_pk])
+
+    def __str__(self):
+        return self.name
+
+
 @admin.register(Evidence)
 class EvidenceAdmin(AddedByWhoeverAddsIt, HistoryAdmin):
+    formfield_overrides = {models.FileField: {"widget": CheckedDownloadFileInput}}
     list_display = ["title", "action", "added_by", "added_at"]
     list_select_related = ["action", "added_by"]
     author_field, time_field = "added_by", "added_at"

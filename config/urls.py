@@ -1,5 +1,4 @@
 from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
@@ -27,5 +26,6 @@ handler403 = "accounts.views.permission_denied"
 handler404 = "accounts.views.page_not_found"
 handler500 = "accounts.views.server_error"
 
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Uploaded files (MEDIA_ROOT) have no URL of their own, not even with DEBUG on:
+# evidence is internal, so each file is handed out only by the view that asks
+# whether this person may see it (actions.views.evidence_download).
