@@ -6,7 +6,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.generic import TemplateView, UpdateView
 
-from .access import is_improvement_team, is_read_only, is_senior_leader, may
+from .access import may
 from .forms import ReminderPreferencesForm, SignInForm
 from .mixins import AuditedFormMixin
 from .security import log_refusal
@@ -40,29 +40,6 @@ class SignInView(auth_views.LoginView):
 
 class SignOutView(auth_views.LogoutView):
     next_page = "accounts:sign_in"
-
-
-class HomeView(TemplateView):
-    """Where everyone lands: what each role can do next."""
-
-    template_name = "accounts/home.html"
-
-    def get(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return auth_views.redirect_to_login(request.get_full_path())
-        return super().get(request, *args, **kwargs)
-
-    def get_context_data(self, **kwargs):
-        user = self.request.user
-        context = super().get_context_data(**kwargs)
-        context.update(
-            is_improvement_team=is_improvement_team(user),
-            is_senior_leader=is_senior_leader(user),
-            is_read_only=is_read_only(user),
-            may_view_history=may(user, "view_history"),
-            open_actions=user.owned_actions.exclude(status="completed").count(),
-        )
-        return context
 
 
 class ReminderPreferencesView(LoginRequiredMixin, AuditedFormMixin, UpdateView):

@@ -204,6 +204,23 @@ class ActionFilterForm(forms.Form):
         },
     )
 
+    no_update_days = forms.IntegerField(
+        label="Open with no progress update for at least this number of days",
+        required=False,
+        min_value=1,
+        max_value=3660,
+        help_text="For example, 30",
+        error_messages={
+            "invalid": "No progress update for must be a whole number of days, like 30",
+            "min_value": "No progress update for must be 1 day or more",
+            "max_value": "No progress update for must be 3660 days or fewer",
+        },
+    )
+    awaiting_sign_off = forms.BooleanField(
+        label="Completed, impact evidenced and waiting for a senior leader's sign-off",
+        required=False,
+    )
+
     DATE_FIELDS = ("due_after", "due_before")
 
     def __init__(self, data=None, *, user, **kwargs):
@@ -425,8 +442,11 @@ def filter_actions(filters, sort_key=DEFAULT_SORT, descending=False, queryset=No
     if completed_month := filters.get("completed_month"):
         queryset = queryset.filter(completed_on__range=month_bounds(completed_month))
     if within := filters.get("due_within_days"):
-        horizon = today + datetime.timedelta(days=within)
-        queryset = queryset.open().filter(due_date__range=(today, horizon))
+        queryset = queryset.due_soon(within, today)
+    if quiet_days := filters.get("no_update_days"):
+        queryset = queryset.quiet_for(quiet_days, today)
+    if filters.get("awaiting_sign_off"):
+        queryset = queryset.awaiting_sign_off()
 
     # Actions with no owner sort last either way, on SQLite and PostgreSQL alike.
     # The other keys are never empty, and are left plain so that an index on

@@ -1,12 +1,12 @@
 """Improvement actions: what the council commits to do, who owns it, how it is going
 and whether it has made a difference for children."""
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
-from django.db.models import Case, F, IntegerField, Q, Value, When
+from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, Value, When
 from django.db.models.functions import Cast, Substr
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -91,6 +91,40 @@ class ActionQuerySet(models.QuerySet):
     def overdue(self, today=None):
         today = today or timezone.localdate()
         return self.open().filter(due_date__lt=today)
+
+    def due_soon(self, days, today=None):
+        """Open and due from ``today`` to ``days`` days after it, both ends included."""
+        today = today or timezone.localdate()
+        return self.open().filter(due_date__range=(today, today + timedelta(days=days)))
+
+    def awaiting_sign_off(self):
+        """Completed with their impact evidenced, and not yet signed off: what
+        ``ImprovementAction.ready_for_sign_off`` says of one action."""
+        return self.filter(
+            status=Status.COMPLETED, impact=Impact.EVIDENCED, signed_off_at__isnull=True
+        )
+
+    def quiet_for(self, days, today=None):
+        """Open, with no progress update dated within the last ``days`` days (the
+        last one, or the action's creation, is ``days`` or more days ago)."""
+        today = today or timezone.localdate()
+        since = datetime.combine(today - timedelta(days=days - 1), time.min)
+        return self.open().filter(no_update_since(timezone.make_aware(since)))
+
+
+def no_update_since(before):
+    """No progress update since ``before``: its last update, or its creation if
+    it has never had one, was earlier. Written as EXISTS tests, which the
+    database answers for every action at once with semi-joins, rather than
+    working out each action's last update. The reminder e-mails and the home
+    page's "no update for 30 days" both ask this."""
+    updates = ActionUpdate.objects.filter(action=OuterRef("pk"))
+    created_before = ImprovementAction.history.model.objects.filter(
+        id=OuterRef("pk"), history_type="+", history_date__lt=before
+    )
+    return ~Exists(updates.filter(created_at__gte=before)) & (
+        Exists(updates) | Exists(created_before)
+    )
 
 
 class ImprovementAction(models.Model):

@@ -51,7 +51,7 @@ import holidays
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, Subquery
+from django.db.models import BooleanField, ExpressionWrapper, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -60,7 +60,13 @@ from django.utils import timezone
 from accounts.officers import holds_scrutiny_role
 from config.words import count_of
 
-from .models import ActionUpdate, DigestState, ImprovementAction, ReminderDigest
+from .models import (
+    ActionUpdate,
+    DigestState,
+    ImprovementAction,
+    ReminderDigest,
+    no_update_since,
+)
 
 log = logging.getLogger(__name__)
 
@@ -116,20 +122,6 @@ def _last_activity():
         .values("history_date")[:1]
     )
     return Coalesce(Subquery(latest_update), Subquery(created))
-
-
-def _stale(before):
-    """No progress update since ``before``: its last update, or its creation if
-    it has never had one, was earlier. Written as EXISTS tests, which the
-    database answers for every action at once with semi-joins, rather than
-    working out each action's last update."""
-    updates = ActionUpdate.objects.filter(action=OuterRef("pk"))
-    created_before = ImprovementAction.history.model.objects.filter(
-        id=OuterRef("pk"), history_type="+", history_date__lt=before
-    )
-    return ~Exists(updates.filter(created_at__gte=before)) & (
-        Exists(updates) | Exists(created_before)
-    )
 
 
 # What ------------------------------------------------------------------------
@@ -191,7 +183,9 @@ def plan_digests(day):
         # Councillors are never reminded of an action (accounts.officers): one can
         # own none, but if a record says otherwise, the reminder is not theirs to get.
         .filter(~holds_scrutiny_role("owner_id"))
-        .annotate(is_stale=ExpressionWrapper(_stale(stale_before), output_field=BooleanField()))
+        .annotate(
+            is_stale=ExpressionWrapper(no_update_since(stale_before), output_field=BooleanField())
+        )
         .filter(Q(due_date__lte=soon_until) | Q(is_stale=True))
         .order_by("due_date", "reference")
         .values_list(

@@ -331,17 +331,39 @@ class SignOffView(ActionFormMixin, FormView):
 
 
 class MyActionsView(LoginRequiredMixin, PageTitleMixin, TemplateView):
+    """The actions a person owns, the most urgent first; the home page's figures
+    link here with one of ``MY_ACTIONS_FILTERS`` to show just their rows."""
+
     template_name = "actions/my_actions.html"
     page_title = "My actions"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["actions"] = (
-            ImprovementAction.objects.filter(owner=self.request.user)
-            .with_rag()
-            .order_by("rag_rank", "due_date", "reference")
+        wanted = {
+            key: value for key, value in self.request.GET.items() if key in MY_ACTIONS_FILTERS
+        }
+        form = ActionFilterForm(wanted or None, user=self.request.user)
+        filters = {key: value for key, value in form.filters().items() if key in MY_ACTIONS_FILTERS}
+        owned = ImprovementAction.objects.filter(owner=self.request.user)
+        context["actions"] = filter_actions(filters, queryset=owned).order_by(
+            "rag_rank", "due_date", "reference"
         )
+        context["filtered_as"] = describe_my_filters(filters)
         return context
+
+
+MY_ACTIONS_FILTERS = ("overdue", "due_within_days", "no_update_days")
+
+
+def describe_my_filters(filters):
+    """What My actions is narrowed to, in words, or "" when it shows them all."""
+    if filters.get("overdue"):
+        return "overdue"
+    if days := filters.get("due_within_days"):
+        return f"open and due in the next {count_of(days, 'day')}"
+    if days := filters.get("no_update_days"):
+        return f"open with no progress update for {count_of(days, 'day')} or more"
+    return ""
 
 
 def evidence_download(request, pk):

@@ -4,9 +4,10 @@ from django.urls import include, path
 
 from accounts import views as account_views
 from config.health import healthz
+from progress import views_home
 
 urlpatterns = [
-    path("", account_views.HomeView.as_view(), name="home"),
+    path("", views_home.HomeView.as_view(), name="home"),
     path("accessibility/", account_views.AccessibilityView.as_view(), name="accessibility"),
     # For load balancers and container healthchecks: no sign-in (config/health.py).
     path("healthz", healthz, name="healthz"),

@@ -1,4 +1,4 @@
-"""The dashboard, the action list and the scrutiny matrix run the same number of
+"""The dashboard, the action list, the scrutiny matrix and the home pages run the same number of
 queries at 50 actions as at 1,000 (built by progress.bulk, as seed_bulk does):
 their figures are set-based queries, never one query per row."""
 
@@ -23,6 +23,9 @@ PAGES = {
     "action list for a councillor": (reverse("actions:action_list"), "scrutiny_member"),
     "scrutiny matrix": (reverse("progress:scrutiny_matrix"), "scrutiny_member"),
     "scrutiny matrix for a leader": (reverse("progress:scrutiny_matrix"), "senior_leader"),
+    "home page for a leader": (reverse("home"), "senior_leader"),
+    "home page for the improvement team": (reverse("home"), "improvement_officer"),
+    "home page for a councillor": (reverse("home"), "scrutiny_member"),
 }
 
 
