@@ -45,6 +45,27 @@ class GovukDateField(DateInputField):
         return value
 
 
+def speak_length_limits(form, names=None):
+    """Give every field with a length limit the Design System's message for going
+    over it ("Title must be 200 characters or fewer"), where the form has not
+    worded its own, and drop the ``maxlength`` attribute: a browser would cut the
+    text short without a word, where the message says what to do.
+
+    ``names`` words a field whose label is a question or a sentence ("The note").
+    """
+    names = names or {}
+    for name, field in form.fields.items():
+        limit = getattr(field, "max_length", None)
+        if not limit:
+            continue
+        field.widget.attrs.pop("maxlength", None)
+        if "max_length" not in field.error_messages:
+            what = names.get(name) or str(field.label or name.replace("_", " "))
+            field.error_messages["max_length"] = (
+                f"{what[:1].upper()}{what[1:]} must be {limit:,} characters or fewer"
+            )
+
+
 class AuditedModelForm(forms.ModelForm):
     """A model form that knows who is using it.
 
@@ -53,11 +74,14 @@ class AuditedModelForm(forms.ModelForm):
     """
 
     submit_label = "Save"
+    # What a length message calls a field whose label would not read well in it.
+    length_names = {}
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
         self._use_govuk_date_inputs()
+        speak_length_limits(self, self.length_names)
         self.helper = FormHelper(self)
         self.helper.add_input(Submit("submit", self.submit_label))
 

@@ -294,6 +294,8 @@ class ProgressUpdateForm(AuditedModelForm):
         widgets = {"new_status": forms.RadioSelect, "new_impact": forms.RadioSelect}
         error_messages = {"note": {"required": "Enter a note about progress"}}
 
+    length_names = {"note": "The note"}
+
     def __init__(self, *args, action, **kwargs):
         super().__init__(*args, **kwargs)
         self.action = action

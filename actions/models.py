@@ -132,7 +132,7 @@ class ImprovementAction(models.Model):
         max_length=20, unique=True, blank=True, help_text="Given automatically, such as A-014."
     )
     title = models.CharField(max_length=200)
-    description = models.TextField(blank=True)
+    description = models.TextField(blank=True, max_length=5000)
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -153,7 +153,9 @@ class ImprovementAction(models.Model):
     start_date = models.DateField(null=True, blank=True)
     due_date = models.DateField()
     completed_on = models.DateField(null=True, blank=True)
-    success_measure = models.TextField(blank=True, help_text="How we will know it has worked.")
+    success_measure = models.TextField(
+        blank=True, max_length=2000, help_text="How we will know it has worked."
+    )
     signed_off_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -311,7 +313,7 @@ class ActionUpdate(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="action_updates"
     )
     created_at = models.DateTimeField(default=timezone.now)
-    note = models.TextField()
+    note = models.TextField(max_length=5000)
     new_status = models.CharField(
         "status changed to", max_length=20, choices=Status.choices, blank=True
     )

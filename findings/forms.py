@@ -11,6 +11,8 @@ from inspections.models import AreaOfConcern
 
 from .models import AreaRating, Finding
 
+COMMENTARY_LIMIT = AreaRating._meta.get_field("commentary").max_length
+
 
 class FindingForm(RulesBesideFieldsMixin, AuditedModelForm):
     """A finding; from a visit's page, ``visit`` is that visit and the areas to
@@ -80,9 +82,15 @@ class VisitRatingsForm(forms.Form):
                 label=format_html("Commentary on {}", area.title),
                 help_text="Optional: what the letter says about the area's progress.",
                 required=False,
+                max_length=COMMENTARY_LIMIT,
                 widget=forms.Textarea(attrs={"rows": 4}),
                 initial=rating.commentary if rating else "",
+                error_messages={
+                    "max_length": f"Commentary on {area.title} must be "
+                    f"{COMMENTARY_LIMIT:,} characters or fewer"
+                },
             )
+            self.fields[commentary_name].widget.attrs.pop("maxlength", None)
             layout += [Field.radios(rating_name, legend_size=Size.MEDIUM), commentary_name]
         self.helper = FormHelper(self)
         self.helper.layout = Layout(*layout)

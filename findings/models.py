@@ -46,7 +46,9 @@ class Finding(models.Model):
     kind = models.CharField(max_length=30, choices=Kind.choices)
     section = models.CharField(max_length=10, choices=Section.choices, default=Section.DETAILED)
     summary = models.CharField(max_length=300, help_text="In a sentence, in your own words.")
-    evidence = models.TextField(blank=True, help_text="The letter's words, as written.")
+    evidence = models.TextField(
+        blank=True, max_length=10000, help_text="The letter's words, as written."
+    )
     position = models.PositiveSmallIntegerField(default=0)
 
     history = HistoricalRecords()
@@ -100,7 +102,7 @@ class AreaRating(models.Model):
     visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="area_ratings")
     area = models.ForeignKey(AreaOfConcern, on_delete=models.CASCADE, related_name="ratings")
     rating = models.CharField(max_length=20, choices=Rating.choices)
-    commentary = models.TextField(blank=True)
+    commentary = models.TextField(blank=True, max_length=5000)
 
     history = HistoricalRecords()
 

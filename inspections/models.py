@@ -92,7 +92,7 @@ class Inspection(models.Model):
     published_on = models.DateField("publication date", null=True, blank=True)
     report_url = models.URLField("report link", blank=True)
     lead_inspector = models.CharField(max_length=150, blank=True)
-    notes = models.TextField(blank=True)
+    notes = models.TextField(blank=True, max_length=5000)
 
     history = HistoricalRecords()
 
@@ -211,7 +211,7 @@ class AreaOfConcern(models.Model):
         Inspection, on_delete=models.PROTECT, related_name="areas_of_concern"
     )
     title = models.CharField(max_length=200)
-    description = models.TextField(blank=True)
+    description = models.TextField(blank=True, max_length=5000)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
 
     history = HistoricalRecords()
@@ -281,9 +281,11 @@ class Visit(models.Model):
     letter_date = models.DateField(null=True, blank=True)
     is_published = models.BooleanField("letter published", default=False)
     published_on = models.DateField("publication date", null=True, blank=True)
-    inspectors = models.TextField(blank=True, help_text="One inspector a line.")
-    letter_text = models.TextField(blank=True)
-    notes = models.TextField(blank=True)
+    inspectors = models.TextField(blank=True, max_length=1000, help_text="One inspector a line.")
+    # A whole letter, with room to spare: a monitoring visit letter runs to about
+    # 10,000 characters.
+    letter_text = models.TextField(blank=True, max_length=100000)
+    notes = models.TextField(blank=True, max_length=5000)
     areas_covered = models.ManyToManyField(
         AreaOfConcern, through="VisitArea", related_name="visits", blank=True
     )
