@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from .admin_site import HistoryAdmin
 from .granting import role_problems
+from .identity import EmailAddressField
 from .models import User
 from .officers import officers
 from .roles import MANAGE_ROLES
@@ -25,6 +26,7 @@ class UserCreationForm(forms.ModelForm):
     class Meta:
         model = User
         fields = ["email", "full_name", "job_title", "line_manager"]
+        field_classes = {"email": EmailAddressField}
 
     def clean_password2(self):
         first, second = self.cleaned_data.get("password1"), self.cleaned_data.get("password2")
@@ -47,6 +49,10 @@ def _is_manage_roles(permission):
 class UserChangeForm(DjangoUserChangeForm):
     """The admin's change page for a person, held to the same role rules as the
     service's roles page."""
+
+    class Meta(DjangoUserChangeForm.Meta):
+        model = User
+        field_classes = {"email": EmailAddressField}
 
     def clean(self):
         cleaned = super().clean()

@@ -8,9 +8,11 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Submit
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import models, transaction
 
 from .audit import acting_as
+from .identity import normalise_email, plain_address_problem
 
 EARLIEST_YEAR = 1990
 LATEST_YEAR = 2100
@@ -130,14 +132,18 @@ class AuditedDeleteForm(forms.Form):
 
 
 class SignInForm(forms.Form):
-    """E-mail and password, with the Design System's wording when they are wrong."""
+    """E-mail and password, with the Design System's wording when they are wrong.
 
-    email = forms.EmailField(
+    The address goes to the sign-in backend as typed: every spelling of it counts
+    against one lock (accounts.identity), and one written with a look-alike letter
+    is refused there, after counting, rather than turned away here uncounted.
+    """
+
+    INVALID_FORMAT = "Enter an e-mail address in the correct format, like name@example.org"
+
+    email = forms.CharField(
         label="E-mail address",
-        error_messages={
-            "required": "Enter your e-mail address",
-            "invalid": "Enter an e-mail address in the correct format, like name@example.org",
-        },
+        error_messages={"required": "Enter your e-mail address"},
         widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
     )
     password = forms.CharField(
@@ -154,6 +160,14 @@ class SignInForm(forms.Form):
         self.helper = FormHelper(self)
         self.helper.add_input(Submit("submit", "Sign in"))
 
+    def clean_email(self):
+        typed = self.cleaned_data["email"]
+        try:
+            validate_email(normalise_email(typed))
+        except ValidationError as error:
+            raise ValidationError(self.INVALID_FORMAT, code="invalid") from error
+        return typed
+
     def clean(self):
         from django.contrib.auth import authenticate
 
@@ -161,9 +175,14 @@ class SignInForm(forms.Form):
         if email and password:
             self.user_cache = authenticate(self.request, email=email, password=password)
             if self.user_cache is None or not self.user_cache.is_active:
-                raise ValidationError(
-                    "Enter a correct e-mail address and password", code="invalid_login"
-                )
+                self.user_cache = None
+                problem = plain_address_problem(email)
+                if problem:
+                    self.add_error("email", ValidationError(problem, code="not_plain"))
+                else:
+                    raise ValidationError(
+                        "Enter a correct e-mail address and password", code="invalid_login"
+                    )
         return self.cleaned_data
 
     def get_user(self):

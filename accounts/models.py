@@ -5,6 +5,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from simple_history import register
 
+from .identity import normalise_email, plain_address_problem, require_plain_address
 from .m2m_history import EitherSideHistoricalRecords
 
 UNAUDITED_FIELDS = {"password", "last_login"}
@@ -16,7 +17,10 @@ class UserManager(BaseUserManager):
     def _create_user(self, email, password, **extra_fields):
         if not email:
             raise ValueError("An e-mail address is needed to sign in")
-        user = self.model(email=self.normalize_email(email).lower(), **extra_fields)
+        problem = plain_address_problem(email)
+        if problem:
+            raise ValueError(problem)
+        user = self.model(email=normalise_email(email), **extra_fields)
         user.set_password(password)
         user.save(using=self._db)
         return user
@@ -32,14 +36,23 @@ class UserManager(BaseUserManager):
         return self._create_user(email, password, **extra_fields)
 
     def get_by_natural_key(self, email):
-        # People type their address in any case; it is stored lower-cased.
-        return self.get(email__iexact=email)
+        """The person an address names, typed in any case (accounts.identity).
+
+        A look-alike spelling names nobody, even where it folds to a real address,
+        and the match is exact on the one stored spelling, never the database's
+        own case-insensitive match, which folds differently on PostgreSQL.
+        """
+        if plain_address_problem(email):
+            raise self.model.DoesNotExist("No one signs in with a look-alike address")
+        return self.get(email=normalise_email(email))
 
 
 class User(AbstractBaseUser, PermissionsMixin):
     """A person who signs in: an officer of the council or a councillor."""
 
-    email = models.EmailField("e-mail address", unique=True)
+    # Stored in its one spelling (accounts.identity.normalise_email) and plain ASCII,
+    # so the constraint on its lower case is unique however it is typed.
+    email = models.EmailField("e-mail address", unique=True, validators=[require_plain_address])
     full_name = models.CharField(max_length=150)
     job_title = models.CharField(max_length=150, blank=True)
     line_manager = models.ForeignKey(
@@ -89,6 +102,16 @@ class User(AbstractBaseUser, PermissionsMixin):
         ]
         constraints = [
             models.UniqueConstraint(Lower("email"), name="user_email_unique_ignoring_case"),
+            # Kept in its one spelling: lower case, and nothing but printable ASCII,
+            # so that a look-alike letter cannot make a second account that the
+            # unique constraint above would take for a different address.
+            models.CheckConstraint(
+                condition=models.Q(email=Lower("email")) & ~models.Q(email__regex=r"[^!-~]"),
+                name="user_email_in_its_one_spelling",
+                violation_error_message=(
+                    "An e-mail address is kept in lower case and plain letters and numbers."
+                ),
+            ),
             models.CheckConstraint(
                 condition=~models.Q(line_manager=models.F("id")),
                 name="user_not_own_line_manager",
@@ -122,17 +145,21 @@ class User(AbstractBaseUser, PermissionsMixin):
     def clean(self):
         super().clean()
         self.clean_line_manager()
-        self.email = self.email.strip().lower()
+        if plain_address_problem(self.email):
+            # The field's own validator has said so; folding it would only add a
+            # second, misleading message about someone else's address.
+            return
+        self.email = normalise_email(self.email)
         # Said here, on the field, because the case-insensitive constraint can only
         # say "Constraint ... is violated", which tells nobody what to do.
         others = type(self)._default_manager.exclude(pk=self.pk)
-        if self.email and others.filter(email__iexact=self.email).exists():
+        if self.email and others.filter(email=self.email).exists():
             raise ValidationError(
                 {"email": "Someone already signs in with this e-mail address."}, code="unique"
             )
 
     def save(self, *args, **kwargs):
-        self.email = self.email.strip().lower()
+        self.email = normalise_email(self.email)
         update_fields = kwargs.get("update_fields")
         if update_fields and set(update_fields) <= UNAUDITED_FIELDS:
             # Signing in (last_login) or a hasher upgrade (password) is not a change

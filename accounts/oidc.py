@@ -5,7 +5,9 @@ provider (Microsoft Entra ID, usually) vouches for the person; this service then
 decides who they are here, by e-mail address, and what they may do, by their role
 here alone:
 
-- a person is matched by the ``email`` claim, in any case, to an account here;
+- a person is matched by the ``email`` claim, in any case, to an account here,
+  through the address's one spelling (accounts.identity); a claim written with a
+  look-alike letter matches no one and makes no account;
 - with no account, none is made, unless OIDC_CREATE_USERS is set; an account made
   that way has no role (no group), no password and no admin access, until the
   improvement team gives it a role;
@@ -19,13 +21,17 @@ from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 from mozilla_django_oidc.views import OIDCAuthenticationCallbackView
 
 from .audit import acting_as
+from .identity import normalise_email, plain_address_problem
 from .security import client_ip_address, logger, user_agent
 
 
 def email_claim(claims):
-    """The e-mail address the provider vouches for, lower-cased as addresses are
-    stored here, or "" when it sent none."""
-    return (claims.get("email") or "").strip().lower()
+    """The e-mail address the provider vouches for, in its one spelling as addresses
+    are stored here, or "" when it sent none or one that is not plain."""
+    claimed = claims.get("email") or ""
+    if plain_address_problem(claimed):
+        return ""
+    return normalise_email(claimed)
 
 
 class CouncilAccountBackend(OIDCAuthenticationBackend):
@@ -65,7 +71,7 @@ class CouncilAccountBackend(OIDCAuthenticationBackend):
         self.email_tried = email
         if not email:
             return self.UserModel.objects.none()
-        return self.UserModel.objects.filter(email__iexact=email)
+        return self.UserModel.objects.filter(email=email)
 
     def create_user(self, claims):
         """A new account for the address, with no role and no password. Only called

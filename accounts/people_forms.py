@@ -16,6 +16,7 @@ from .granting import (
     roles_of,
     set_roles,
 )
+from .identity import EmailAddressField
 from .models import User
 from .officers import is_scrutiny_member_id, not_a_line_manager_message, officers
 from .roles import IMPROVEMENT_TEAM, ROLES, SCRUTINY_MEMBER, SENIOR_LEADER
@@ -68,6 +69,7 @@ class PersonForm(AuditedModelForm):
     class Meta:
         model = User
         fields = ["full_name", "email", "job_title", "line_manager", "reminders_due_soon"]
+        field_classes = {"email": EmailAddressField}
         labels = {
             "full_name": "Full name",
             "email": "E-mail address",

@@ -23,6 +23,8 @@ from django.utils import timezone
 
 from config.words import count_of
 
+from .identity import lockout_key
+
 logger = logging.getLogger("tracker.security")
 
 ANONYMOUS = "anonymous"
@@ -69,12 +71,13 @@ def user_agent(request):
 
 
 def username_tried(request, credentials=None):
-    """The e-mail address a sign-in was attempted with, lower-cased.
+    """The e-mail address a sign-in was attempted with, as the lockout counts it.
 
     The service's sign-in form sends ``email``; Django's admin form (which sends
-    people to that page, see accounts/admin.py) would send ``username``. Addresses
-    are stored lower-cased and matched in any case, so "Ada@..." and "ada@..." are
-    one account to the lockout too: changing the case does not buy more guesses.
+    people to that page, see accounts/admin.py) would send ``username``. Every
+    spelling of one address, in any case, full-width or with a look-alike letter
+    ("ſ", "ı"), is one key (accounts.identity.lockout_key): changing the spelling
+    does not buy more guesses, nor a way round a lock.
     """
     value = None
     if credentials:
@@ -84,7 +87,7 @@ def username_tried(request, credentials=None):
         value = data.get("email") or data.get("username")
     if not value:
         return None
-    return str(value).strip().lower()[:255]
+    return lockout_key(value)[:255]
 
 
 def only_passwords_are_counted(request, credentials=None):

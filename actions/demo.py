@@ -28,6 +28,7 @@ from django.utils import timezone
 
 from accounts.audit import acting_as, save_as
 from accounts.granting import manage_roles_permission
+from accounts.identity import normalise_email
 from accounts.models import User
 from accounts.roles import IMPROVEMENT_TEAM, SCRUTINY_MEMBER, SENIOR_LEADER
 from actions.models import ActionUpdate, Impact, ImprovementAction, Priority, Status
@@ -1346,7 +1347,7 @@ class _Loader:
         for spec in USERS:
             email = spec["email"]
             role = spec.get("role", "")
-            user = User.objects.filter(email=email).first()
+            user = User.objects.filter(email=normalise_email(email)).first()
             administers = spec.get("system_administrator", False)
             if user is None:
                 user = User(

@@ -177,6 +177,15 @@ def test_people_are_matched_by_e_mail_in_any_case(backend):
     assert not backend.filter_users_by_claims({"sub": "no e-mail"}).exists()
 
 
+@pytest.mark.parametrize(
+    "claimed", ["ſilvia@council.example", "sılvia@council.example", "ｓｉｌｖｉａ@council.example"]
+)
+def test_a_look_alike_claim_matches_no_one_and_makes_no_account(backend, claimed):
+    factories.UserFactory(email="silvia@council.example")
+    assert not backend.filter_users_by_claims({"email": claimed}).exists()
+    assert not backend.verify_claims({"email": claimed})
+
+
 def test_claims_without_an_e_mail_address_are_refused(backend):
     assert backend.verify_claims({"email": "ada@council.example"})
     assert not backend.verify_claims({"sub": "abc", "name": "Ada"})
