@@ -9,6 +9,7 @@ Verbs:
   unpublished or internal records hidden from anyone without ``view_internal``;
 - ``post_update``: post a progress update or evidence on an action;
 - ``sign_off``: a senior leader signing off that an action's impact is shown;
+- ``withdraw_sign_off``: a senior leader taking back a sign-off, with a reason;
 - ``view_history`` and ``restore``: the audit trail and bringing back a deleted record;
 - ``view_dashboard``: the senior leaders' dashboard of internal figures (senior
   leaders and the improvement team);
@@ -37,6 +38,7 @@ WRITE_VERBS = {
     "delete",
     "post_update",
     "sign_off",
+    "withdraw_sign_off",
     "restore",
     "issue_token",
     "change_own_preferences",
@@ -123,6 +125,10 @@ def may(user, verb, obj=None):
     if verb == "sign_off":
         return user.has_perm(SIGN_OFF_IMPACT) and (
             obj is None or isinstance(obj, type) or obj.ready_for_sign_off
+        )
+    if verb == "withdraw_sign_off":
+        return user.has_perm(SIGN_OFF_IMPACT) and (
+            obj is None or isinstance(obj, type) or obj.signed_off_at is not None
         )
     if verb == "change_own_preferences":
         return True  # anyone but a councillor chooses what reminders they get

@@ -62,7 +62,15 @@ class ImprovementActionAdmin(OfficersOnlyInAutocomplete, HistoryAdmin):
     list_select_related = ["owner"]
     search_fields = ["reference", "title", "description"]
     autocomplete_fields = ["owner"]
-    readonly_fields = ["reference", "signed_off_by", "signed_off_at"]
+    readonly_fields = [
+        "reference",
+        "signed_off_by",
+        "signed_off_at",
+        "sign_off_comment",
+        "sign_off_withdrawn_by",
+        "sign_off_withdrawn_at",
+        "sign_off_withdrawal_reason",
+    ]
     filter_horizontal = ["findings", "areas"]
     date_hierarchy = "due_date"
     inlines = [ActionUpdateInline]

@@ -450,10 +450,20 @@ class SignOffForm(forms.Form):
         },
     )
 
+    comment = forms.CharField(
+        label="Comment (optional)",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="For example, what evidence you saw. It is shown with the sign-off.",
+        error_messages={"max_length": "The comment must be 2,000 characters or fewer"},
+    )
+
     def __init__(self, *args, action, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.action = action
         self.user = user
+        self.fields["comment"].widget.attrs.pop("maxlength", None)
         self.helper = FormHelper(self)
         self.helper.checkboxes_small = False
         self.helper.add_input(Submit("submit", "Sign off impact"))
@@ -476,6 +486,58 @@ class SignOffForm(forms.Form):
                 raise ValidationError("This action is no longer ready for sign-off")
             action.signed_off_by = self.user
             action.signed_off_at = timezone.now()
+            action.sign_off_comment = self.cleaned_data.get("comment", "").strip()
+            # A withdrawal is past once the action is signed off again; the history keeps it.
+            action.sign_off_withdrawn_by = None
+            action.sign_off_withdrawn_at = None
+            action.sign_off_withdrawal_reason = ""
+            save_as(action, self.user)
+        self.action = action
+        return action
+
+
+class WithdrawSignOffForm(forms.Form):
+    """A senior leader takes back a sign-off, saying why; the action is then
+    ready to be signed off again once its impact is shown."""
+
+    reason = forms.CharField(
+        label="Why are you withdrawing the sign-off?",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="It is shown on the action and kept in its history.",
+        error_messages={
+            "required": "Enter why you are withdrawing the sign-off",
+            "max_length": "The reason must be 2,000 characters or fewer",
+        },
+    )
+
+    def __init__(self, *args, action, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.action = action
+        self.user = user
+        self.fields["reason"].widget.attrs.pop("maxlength", None)
+        self.helper = FormHelper(self)
+        self.helper.add_input(
+            Submit("submit", "Withdraw the sign-off", css_class="govuk-button--warning")
+        )
+
+    def clean_reason(self):
+        reason = self.cleaned_data["reason"].strip()
+        if not reason:
+            raise ValidationError("Enter why you are withdrawing the sign-off", code="required")
+        return reason
+
+    def save(self):
+        with transaction.atomic():
+            action = ImprovementAction.objects.select_for_update().get(pk=self.action.pk)
+            if action.signed_off_at is None:
+                raise ValidationError("This action is no longer signed off")
+            action.signed_off_by = None
+            action.signed_off_at = None
+            action.sign_off_comment = ""
+            action.sign_off_withdrawn_by = self.user
+            action.sign_off_withdrawn_at = timezone.now()
+            action.sign_off_withdrawal_reason = self.cleaned_data["reason"]
             save_as(action, self.user)
         self.action = action
         return action

@@ -164,6 +164,20 @@ class ImprovementAction(models.Model):
         related_name="signed_off_actions",
     )
     signed_off_at = models.DateTimeField(null=True, blank=True)
+    sign_off_comment = models.TextField("comment on the sign-off", blank=True, max_length=2000)
+    # The latest withdrawal of a sign-off, shown on the action until it is signed
+    # off again; every earlier one is in the history.
+    sign_off_withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="withdrawn_sign_offs",
+    )
+    sign_off_withdrawn_at = models.DateTimeField(null=True, blank=True)
+    sign_off_withdrawal_reason = models.TextField(
+        "why the sign-off was withdrawn", blank=True, max_length=2000
+    )
 
     history = HistoricalRecords(m2m_fields=[findings, areas])
 

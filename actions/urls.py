@@ -15,6 +15,11 @@ urlpatterns = [
     path("actions/<int:pk>/update/", views.ProgressUpdateView.as_view(), name="action_update"),
     path("actions/<int:pk>/sign-off/", views.SignOffView.as_view(), name="action_sign_off"),
     path(
+        "actions/<int:pk>/withdraw-sign-off/",
+        views.WithdrawSignOffView.as_view(),
+        name="action_withdraw_sign_off",
+    ),
+    path(
         "actions/updates/<int:pk>/sharing/",
         views.UpdateSharingView.as_view(),
         name="update_sharing",

@@ -39,6 +39,7 @@ from .forms import (
     ProgressUpdateForm,
     SignOffForm,
     UpdateSharingForm,
+    WithdrawSignOffForm,
 )
 from .models import ActionUpdate, Evidence, ImprovementAction
 
@@ -116,7 +117,9 @@ class ActionDetailView(LoginRequiredMixin, DetailView):
     context_object_name = "action"
 
     def get_queryset(self):
-        return ImprovementAction.objects.with_rag().select_related("owner", "signed_off_by")
+        return ImprovementAction.objects.with_rag().select_related(
+            "owner", "signed_off_by", "sign_off_withdrawn_by"
+        )
 
     def get_object(self, queryset=None):
         action = super().get_object(queryset)
@@ -327,6 +330,24 @@ class SignOffView(ActionFormMixin, FormView):
             form.add_error(None, error)
             return self.form_invalid(form)
         messages.success(self.request, f"Signed off the impact of {self.action.reference}")
+        return HttpResponseRedirect(self.get_success_url())
+
+
+class WithdrawSignOffView(ActionFormMixin, FormView):
+    """A senior leader takes back a sign-off, with a reason. Nothing changes on GET."""
+
+    permission_verb = "withdraw_sign_off"
+    form_class = WithdrawSignOffForm
+    template_name = "includes/form_page.html"
+    page_title = "Withdraw the sign-off of this action"
+
+    def form_valid(self, form):
+        try:
+            form.save()
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
+        messages.success(self.request, f"Withdrew the sign-off of {self.action.reference}")
         return HttpResponseRedirect(self.get_success_url())
 
 

@@ -50,6 +50,9 @@ from . import walk
 
 pytestmark = pytest.mark.django_db
 
+# What only senior leaders write: signing off an action's impact and withdrawing it.
+LEADERS_ONLY = {"sign_off", "withdraw_sign_off"}
+
 REFUSED = {302, 403, 404, 405}
 
 
@@ -222,7 +225,7 @@ def check(role, target, method, response, before, after, pages, report, samples)
         return
     if page.is_write and not is_session_page:
         check_write(role, page, variant, method, status, samples, add)
-    opens = method == "get" and not page.post_only and page.verb != "sign_off"
+    opens = method == "get" and not page.post_only and page.verb not in LEADERS_ONLY
     if role == walk.TEAM and opens and status in {403, 404}:
         add(
             "the improvement team can open every page",
@@ -284,7 +287,7 @@ def check_write(role, page, variant, method, status, samples, add):
                 add("an owner may post updates on their own action", f"answered {status}")
         elif status not in expected:
             add("an owner writes only updates on their own actions", f"answered {status}")
-    if role == walk.LEADER and page.verb != "sign_off" and status not in expected:
+    if role == walk.LEADER and page.verb not in LEADERS_ONLY and status not in expected:
         add("a senior leader writes nothing but sign-offs", f"answered {status}")
 
 
