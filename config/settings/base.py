@@ -49,6 +49,17 @@ DATABASES = {
     ),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
+# Persistent connections: each web worker, and each Celery worker process (see
+# config/celery_app.py), keeps its connection for CONN_MAX_AGE seconds instead of
+# opening one per request or task (about 4 ms each on PostgreSQL, against 0.1 ms
+# for a query on an open one). The health check before a kept connection's first
+# query of a request replaces one the server has dropped (a restart, an idle
+# timeout) rather than failing that request. The server must allow one
+# connection per gunicorn worker and Celery worker process. Under ASGI, Django's
+# advice is not to keep them: config/asgi.py sets CONN_MAX_AGE=0.
+# https://docs.djangoproject.com/en/5.2/ref/databases/#persistent-connections
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # URLs
@@ -322,6 +333,11 @@ CELERY_TASK_SOFT_TIME_LIMIT = 9 * 60
 # A test holds it above all of them.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 60 * 60}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Celery's Django fixup closes the database connection before and after every
+# task unless this is set; with it, only every this many tasks, and between
+# those the worker keeps its connection as a web worker does (CONN_MAX_AGE,
+# with the health check: config/celery_app.py).
+CELERY_DB_REUSE_MAX = 1000
 # The one beat's timetable, in London time. Readable keys: they are what the
 # beat logs. The catch-up sweep re-derives what is due from the database, so a
 # digest lost with a dead worker or a dropped message still goes the same day;

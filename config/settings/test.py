@@ -14,7 +14,10 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 MEDIA_ROOT = tempfile.mkdtemp(prefix="tracker-test-media-")
 
 # Tests need no real database for SQLite runs: an in-memory one is made per run.
-# With DATABASE_URL set (CI), the suite runs on that server instead.
+# With DATABASE_URL set (CI), the suite runs on that server instead, keeping
+# connections as production does (CONN_MAX_AGE). An in-memory SQLite database
+# lives only as long as its one connection, which Django never closes, so the
+# setting would change nothing there.
 if not env("DATABASE_URL", default=""):
     DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}}  # noqa: F405
     DATABASES["default"]["ATOMIC_REQUESTS"] = True
