@@ -10,7 +10,7 @@ from django.utils.formats import date_format
 
 
 def long_date(value):
-    """"5 December 2026"; a moment in time is taken on London's calendar first, so
+    """ "5 December 2026"; a moment in time is taken on London's calendar first, so
     an update posted at 00:30 on a summer morning is not dated the day before."""
     if isinstance(value, datetime.datetime) and timezone.is_aware(value):
         value = timezone.localtime(value)

@@ -32,10 +32,25 @@ class Draft:
 
     def read_file(self):
         """The uploaded file's bytes, or None for pasted text (or a file gone missing)."""
-        if not self.stored_name or not default_storage.exists(self.stored_name):
-            return None
-        with default_storage.open(self.stored_name, "rb") as stored:
-            return stored.read()
+        return read_stored_file(self.stored_name)
+
+
+def store_upload(token, original_name, data):
+    """Keep an uploaded file's bytes in the drafts folder; the name it is stored under."""
+    suffix = PurePath(original_name).suffix.lower()[:10]
+    return default_storage.save(f"{DRAFT_FOLDER}/{token}{suffix}", ContentFile(data))
+
+
+def read_stored_file(stored_name):
+    if not stored_name or not default_storage.exists(stored_name):
+        return None
+    with default_storage.open(stored_name, "rb") as stored:
+        return stored.read()
+
+
+def delete_stored_file(stored_name):
+    if stored_name:
+        default_storage.delete(stored_name)
 
 
 def fingerprint(text=None, data=None):
@@ -46,18 +61,15 @@ def fingerprint(text=None, data=None):
     return hashlib.sha256(data).hexdigest()
 
 
-def start_draft(request, *, kind, authority, text, parsed, original_name="", data=None):
-    """Keep a new draft in the session in place of any earlier one."""
+def start_draft(request, *, kind, authority_id, text, parsed, original_name="", stored_name=""):
+    """Keep a new draft in the session in place of any earlier one; ``stored_name`` is
+    the uploaded file's, already in the drafts folder (``store_upload``)."""
     discard_draft(request)
-    token = secrets.token_hex(16)
-    stored_name = ""
-    if data is not None:
-        suffix = PurePath(original_name).suffix.lower()[:10]
-        stored_name = default_storage.save(f"{DRAFT_FOLDER}/{token}{suffix}", ContentFile(data))
+    data = read_stored_file(stored_name)
     draft = Draft(
-        token=token,
+        token=secrets.token_hex(16),
         kind=kind,
-        authority_id=authority.pk,
+        authority_id=authority_id,
         text=text,
         sha256=fingerprint(text, data),
         parsed=parsed,
@@ -81,6 +93,6 @@ def current_draft(request):
 
 def discard_draft(request):
     draft = current_draft(request)
-    if draft is not None and draft.stored_name:
-        default_storage.delete(draft.stored_name)
+    if draft is not None:
+        delete_stored_file(draft.stored_name)
     request.session.pop(SESSION_KEY, None)

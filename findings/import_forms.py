@@ -21,12 +21,11 @@ from accounts.forms import GovukDateField
 from inspections.forms import whole_number_input
 from inspections.models import Grade, Inspection, JudgementArea, LocalAuthority, Visit
 
-from .documents import DocumentError, extract_text
-from .import_drafts import fingerprint
-from .models import FindingKind, FindingSection, ImportedDocumentKind
+from .documents import MAX_TEXT_CHARACTERS, DocumentError
+from .models import FindingKind, FindingSection
 
-# About forty pages of text: any Ofsted letter or report fits with room to spare.
-MAX_PASTED_CHARACTERS = 400_000
+# Pasted text is held to the limit on the text read from a file.
+MAX_PASTED_CHARACTERS = MAX_TEXT_CHARACTERS
 ACCEPTED_FILES = ".pdf,.docx,.txt"
 NEW_AREA = "new"
 AREA_ROW = "row:"
@@ -93,8 +92,11 @@ class StartForm(GovukFormMixin, forms.Form):
         },
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, refusal=None, **kwargs):
+        """``refusal``: {"field", "message"} of a document read and refused, shown as
+        this form's error when the start page is shown again."""
         super().__init__(*args, **kwargs)
+        self.refusal = refusal
         self.fields["document"].help_text = self.fields["document"].help_text.format(
             limit=size_limit_label()
         )
@@ -102,7 +104,14 @@ class StartForm(GovukFormMixin, forms.Form):
         self.helper.layout = Layout(Field.select("authority"), "document", "text")
 
     def clean(self):
+        """What to read: an uploaded file's bytes or the pasted text. Only what can be
+        checked at once is checked here; the reading (findings.document_reading)
+        checks the rest off the request."""
         cleaned = super().clean()
+        if self.refusal:
+            field = self.refusal.get("field")
+            self.add_error(field if field in self.fields else "document", self.refusal["message"])
+            return cleaned
         upload, pasted = cleaned.get("document"), (cleaned.get("text") or "").strip()
         if self.has_error("document") or self.has_error("text"):
             return cleaned
@@ -112,41 +121,17 @@ class StartForm(GovukFormMixin, forms.Form):
         if not upload and not pasted:
             self.add_error("document", "Upload the letter or report, or paste its text")
             return cleaned
-        field, data = ("document", None) if upload else ("text", None)
         try:
-            if upload:
-                data = _read_upload(upload)
-                text = extract_text(upload.name, data)
-            else:
-                text = pasted
+            data = _read_upload(upload) if upload else None
         except DocumentError as error:
             self.add_error("document", error.message)
             return cleaned
-        kind = document_kind(text)
-        if kind is None:
-            where = "selected file" if upload else "pasted text"
-            self.add_error(field, f"The {where} is not an Ofsted visit letter or inspection report")
-            return cleaned
         cleaned.update(
-            kind=kind,
-            document_text=text,
             data=data,
+            pasted=pasted if not upload else "",
             original_name=upload.name if upload else "",
-            sha256=fingerprint(text, data),
         )
         return cleaned
-
-
-def document_kind(text):
-    """Letter, report or None, as the parsers recognise them."""
-    from .letter_parser import looks_like_ofsted_letter
-    from .report_parser import looks_like_ofsted_report
-
-    if looks_like_ofsted_letter(text):
-        return ImportedDocumentKind.LETTER
-    if looks_like_ofsted_report(text):
-        return ImportedDocumentKind.REPORT
-    return None
 
 
 # The review page's main forms ---------------------------------------------------------------

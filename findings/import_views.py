@@ -1,5 +1,6 @@
-"""Importing an Ofsted letter or report: upload or paste it, review what was read,
-confirm. Only the improvement team may; nothing is saved until they confirm.
+"""Importing an Ofsted letter or report: upload or paste it (import_start_views),
+review what was read, confirm. Only the improvement team may; nothing is saved
+until they confirm.
 
 The review page works on the draft in the session (findings.import_drafts). Its
 buttons are all posts to the same page: "Add another ..." and "Update" rewrite the
@@ -14,7 +15,7 @@ from django.db import IntegrityError
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.datastructures import MultiValueDict
-from django.views.generic import FormView, TemplateView
+from django.views.generic import TemplateView
 
 from accounts.access import may
 from accounts.mixins import PageTitleMixin, PermissionMixin
@@ -28,7 +29,7 @@ from inspections.models import (
 )
 
 from . import import_records
-from .import_drafts import current_draft, discard_draft, start_draft
+from .import_drafts import current_draft, discard_draft
 from .import_forms import (
     AREA_ROW,
     AREAS,
@@ -41,7 +42,6 @@ from .import_forms import (
     FindingFormSet,
     ImprovementFormSet,
     InspectionReviewForm,
-    StartForm,
     VisitReviewForm,
     rebuild_rows,
 )
@@ -80,50 +80,6 @@ class ImportPermissionMixin(PermissionMixin):
         ):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
-
-
-class ImportStartView(ImportPermissionMixin, PageTitleMixin, FormView):
-    form_class = StartForm
-    template_name = "findings/import_start.html"
-    page_title = "Import a letter or report"
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["notice"] = {
-            "missing": "There is no document waiting for review. Upload or paste one to start.",
-            "replaced": "The document you were reviewing has been replaced by a newer import.",
-        }.get(self.request.GET.get("draft", ""))
-        return context
-
-    def form_valid(self, form):
-        data = form.cleaned_data
-        try:
-            parsed = parse(data["kind"], data["document_text"])
-        except Exception:
-            # A parser fault must not cost the person a 500: say so and log it.
-            logger.exception("Could not read an uploaded %s", data["kind"])
-            form.add_error(None, "The document could not be read. Try pasting its text instead.")
-            return self.form_invalid(form)
-        start_draft(
-            self.request,
-            kind=data["kind"],
-            authority=data["authority"],
-            text=data["document_text"],
-            parsed=parsed,
-            original_name=data["original_name"],
-            data=data["data"],
-        )
-        return HttpResponseRedirect(reverse("findings:import_review"))
-
-
-def parse(kind, text):
-    if kind == ImportedDocument.Kind.LETTER:
-        from .letter_parser import parse_letter
-
-        return parse_letter(text)
-    from .report_parser import parse_report
-
-    return parse_report(text)
 
 
 class ImportReviewView(ImportPermissionMixin, PageTitleMixin, TemplateView):

@@ -219,3 +219,45 @@ class ImportedDocument(models.Model):
     def visible_to_scrutiny(self):
         # The original document is internal: scrutiny reads the published record.
         return False
+
+
+class DocumentReading(models.Model):
+    """An import being read: asked for by the start page, read by a Celery task
+    (``findings.tasks.read_document``), collected by the reading page, which turns it
+    into the person's draft and deletes it.
+
+    A short-lived piece of work, not a record anyone changes: it keeps no history.
+    What an import saves is recorded when it is confirmed (``ImportedDocument``).
+    """
+
+    class State(models.TextChoices):
+        WAITING = "waiting", "Waiting to be read"
+        READING = "reading", "Being read"
+        READY = "ready", "Read"
+        REFUSED = "refused", "Refused"
+
+    token = models.CharField(max_length=32, unique=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    authority = models.ForeignKey(
+        "inspections.LocalAuthority", on_delete=models.CASCADE, related_name="+"
+    )
+    # An uploaded file waits in the file storage (findings.import_drafts); pasted
+    # text waits in ``text``, which then holds the text read from either.
+    original_name = models.CharField(max_length=255, blank=True)
+    stored_name = models.CharField(max_length=255, blank=True)
+    text = models.TextField(blank=True)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.WAITING)
+    kind = models.CharField(max_length=10, choices=ImportedDocumentKind.choices, blank=True)
+    parsed = models.JSONField(default=dict, blank=True)
+    # Why it was refused, written to be shown as it stands, and the start page's
+    # field it belongs beside ("document" or "text").
+    refusal = models.CharField(max_length=300, blank=True)
+    refused_field = models.CharField(max_length=10, blank=True)
+    requested_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return f"{self.original_name or 'Pasted text'} ({self.get_state_display().lower()})"

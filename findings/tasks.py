@@ -1,4 +1,10 @@
-"""Tidying what imports leave behind.
+"""Reading an import's document, and tidying what imports leave behind.
+
+``read_document`` reads the document a person uploaded or pasted
+(findings.document_reading). Its own deadline stops it as it reads; on a worker,
+Celery's soft time limit (a little later) stops one stuck inside a single page,
+and the hard limit kills one that ignores even that. Either way the reading page
+tells the person it took too long.
 
 An uploaded document waits in the file storage under ``imports/drafts/`` while
 its importer reviews it (``import_drafts``); confirming or replacing the draft
@@ -11,12 +17,15 @@ import datetime
 import logging
 
 from celery import shared_task
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.core.files.storage import default_storage
 from django.utils import timezone
 
+from . import document_reading
 from .import_drafts import DRAFT_FOLDER, SESSION_KEY
+from .models import DocumentReading
 
 logger = logging.getLogger(__name__)
 
@@ -38,10 +47,14 @@ def remove_abandoned_drafts(now=None):
     sessions say: the request that stored it saves its session only as it ends.
     """
     now = now or timezone.now()
+    settled = now - datetime.timedelta(seconds=settings.SESSION_COOKIE_AGE)
+    # A reading nobody collected is as abandoned as its session.
+    DocumentReading.objects.filter(requested_at__lt=settled).delete()
     if not default_storage.exists(DRAFT_FOLDER):
         return []
-    in_use = draft_files_in_use(now)
-    settled = now - datetime.timedelta(seconds=settings.SESSION_COOKIE_AGE)
+    in_use = draft_files_in_use(now) | set(
+        DocumentReading.objects.exclude(stored_name="").values_list("stored_name", flat=True)
+    )
     removed = []
     for name in default_storage.listdir(DRAFT_FOLDER)[1]:
         stored_name = f"{DRAFT_FOLDER}/{name}"
@@ -57,3 +70,15 @@ def remove_abandoned_import_drafts():
     removed = remove_abandoned_drafts()
     logger.info("import drafts: %d abandoned file(s) removed", len(removed))
     return len(removed)
+
+
+@shared_task(
+    ignore_result=True,
+    soft_time_limit=settings.IMPORT_READ_SECONDS + 10,
+    time_limit=settings.IMPORT_READ_SECONDS + 20,
+)
+def read_document(reading_pk):
+    try:
+        document_reading.read(reading_pk)
+    except SoftTimeLimitExceeded:
+        document_reading.refuse_as_too_slow(reading_pk)

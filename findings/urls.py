@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import import_views, views
+from . import import_start_views, import_views, views
 
 app_name = "findings"
 
@@ -19,6 +19,11 @@ urlpatterns = [
     path("findings/<int:pk>/edit/", views.FindingUpdateView.as_view(), name="finding_update"),
     path("findings/<int:pk>/delete/", views.FindingDeleteView.as_view(), name="finding_delete"),
     path("areas/<int:pk>/", views.AreaDetailView.as_view(), name="area_detail"),
-    path("imports/new/", import_views.ImportStartView.as_view(), name="import_start"),
+    path("imports/new/", import_start_views.ImportStartView.as_view(), name="import_start"),
+    path(
+        "imports/reading/",
+        import_start_views.ImportReadingView.as_view(),
+        name="import_reading",
+    ),
     path("imports/review/", import_views.ImportReviewView.as_view(), name="import_review"),
 ]

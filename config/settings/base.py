@@ -44,9 +44,7 @@ FORMAT_MODULE_PATH = ["config.formats"]
 # Databases: a SQLite file unless DATABASE_URL names another server.
 # https://docs.djangoproject.com/en/5.2/ref/settings/#databases
 DATABASES = {
-    "default": env.db_url(
-        "DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"
-    ),
+    "default": env.db_url("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
 # Persistent connections: each web worker, and each Celery worker process (see
@@ -243,6 +241,14 @@ FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o750
 # a thirty-page report PDF is about 1 MB, so 10 MB leaves room without letting a
 # huge file tie up a worker while its text is extracted.
 IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=10 * 1024 * 1024)
+# Reading a document (findings.tasks.read_document) stops after this many seconds:
+# checked as it reads, in-process or on a worker, whose Celery limits (a little
+# longer) stop a reading stuck inside one page. Well under gunicorn's timeout
+# (config/gunicorn.py), so that in-process the request ends before gunicorn would
+# kill it. A reading not finished IMPORT_GIVE_UP_SECONDS after it was asked for
+# (its worker died, or none is running) is reported as failed.
+IMPORT_READ_SECONDS = env.int("IMPORT_READ_SECONDS", default=20)
+IMPORT_GIVE_UP_SECONDS = env.int("IMPORT_GIVE_UP_SECONDS", default=5 * 60)
 
 # Templates
 # https://docs.djangoproject.com/en/5.2/ref/settings/#templates

@@ -9,3 +9,26 @@ initAll();
 for (const region of document.querySelectorAll('[data-module="app-scroll-to-end"]')) {
   region.scrollLeft = region.scrollWidth;
 }
+
+// The import's reading page: ask every few seconds, in the background, whether the
+// reading is done, and only then load the page again, which goes on to the review
+// page or back to the start page with the reason.
+for (const waiting of document.querySelectorAll('[data-module="app-wait-for-reading"]')) {
+  const every = 1000 * Number(waiting.dataset.checkEvery || 2);
+  const check = async () => {
+    try {
+      const response = await fetch(window.location.href, {
+        credentials: "same-origin",
+        headers: { Accept: "application/json" },
+      });
+      if (response.ok && (await response.json()).done) {
+        window.location.reload();
+        return;
+      }
+    } catch (error) {
+      // A dropped connection is tried again at the next check.
+    }
+    window.setTimeout(check, every);
+  };
+  window.setTimeout(check, every);
+}

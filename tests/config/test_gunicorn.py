@@ -94,3 +94,12 @@ def test_a_running_server_logs_requests_and_its_own_messages_as_json_lines(tmp_p
     # Nothing but JSON, bar Python's warnings on stderr.
     others = [line for line in log.splitlines() if line.strip() and not line.startswith("{")]
     assert all("Warning" in line or line.startswith(" ") for line in others), others
+
+
+def test_reading_an_import_in_process_stops_well_before_gunicorn_would_kill_the_worker():
+    from django.conf import settings as django_settings
+
+    timeout = int(resolved_settings()["timeout"])
+    # Without REDIS_URL the document is read inside the upload's request: its own
+    # deadline, plus the parse after it, must end that request long before gunicorn's.
+    assert timeout >= django_settings.IMPORT_READ_SECONDS * 2
