@@ -25,9 +25,12 @@ Delivery, with ``ReminderDigest`` as the ledger:
    however many actions there are, and writes one ledger row per (person, day).
    The unique constraints make a second sweep's rows no-ops, so what a digest
    lists is decided once, and a digest sent again after a crash says the same.
-2. ``deliver_digest`` claims one row with ``SELECT ... FOR UPDATE SKIP LOCKED``
-   where it is still pending, hands the e-mail to the mail backend and marks the
-   row sent, all in one transaction. Another sweep skips a row being sent and
+2. ``deliver_digests`` sends a batch of rows over one connection to the mail
+   server, reading the actions they list in one query. ``deliver_digest`` claims
+   each row on its own with ``SELECT ... FOR UPDATE SKIP LOCKED`` where it is
+   still pending, hands the e-mail to the mail backend and marks the row sent,
+   all in one transaction: a batch is only a shared connection and shared
+   reads, never a shared claim. Another sweep skips a row being sent and
    finds it no longer pending once sent. A worker that dies mid-way holds no
    lock after its connection drops and marks nothing sent, so the row stays
    pending and the next sweep sends it. A refused e-mail is recorded and tried
@@ -36,7 +39,10 @@ Delivery, with ``ReminderDigest`` as the ledger:
 The one gap no ledger can close: a process killed after the mail server
 accepted the e-mail but before the commit sends that digest again on the next
 sweep. It carries the same Message-ID both times, so mail programs that drop
-duplicates show it once.
+duplicates show it once. Batching widens it by nothing: each row is committed
+as soon as its own message is accepted.
+
+What a digest says, and the e-mail itself, are ``actions.digest_email``.
 """
 
 import datetime as dt
@@ -44,29 +50,19 @@ import enum
 import functools
 import logging
 from dataclasses import dataclass, field
-from email.utils import formataddr
-from urllib.parse import urlsplit
 
 import holidays
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import get_connection
 from django.db import transaction
-from django.db.models import BooleanField, ExpressionWrapper, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
-from django.template.loader import render_to_string
-from django.urls import reverse
+from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.utils import timezone
 
 from accounts.officers import holds_scrutiny_role
 from config.words import count_of
 
-from .models import (
-    ActionUpdate,
-    DigestState,
-    ImprovementAction,
-    ReminderDigest,
-    no_update_since,
-)
+from .digest_email import actions_listed_in, build_message, digest_content, update_links
+from .models import DigestState, ImprovementAction, ReminderDigest, no_update_since
 
 log = logging.getLogger(__name__)
 
@@ -106,22 +102,6 @@ def reminder_day(now=None):
 
 def _local_midnight(day):
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
-
-
-def _last_activity():
-    """When an action last had a progress update, or else when it was created:
-    for saying so in the e-mail, a few actions at a time."""
-    latest_update = (
-        ActionUpdate.objects.filter(action=OuterRef("pk"))
-        .order_by("-created_at")
-        .values("created_at")[:1]
-    )
-    created = (
-        ImprovementAction.history.model.objects.filter(id=OuterRef("pk"), history_type="+")
-        .order_by("history_date")
-        .values("history_date")[:1]
-    )
-    return Coalesce(Subquery(latest_update), Subquery(created))
 
 
 # What ------------------------------------------------------------------------
@@ -300,10 +280,13 @@ def _recipient_key(digest):
     return digest.recipient_id if digest.recipient_id is not None else TEAM
 
 
-def deliver_digest(digest_pk, now=None, connection=None):
+def deliver_digest(digest_pk, now=None, connection=None, actions=None, links=None):
     """Send one digest if it is still pending, and mark it sent in the same
     transaction that holds its lock. Safe to call any number of times, from any
-    number of processes at once."""
+    number of processes at once.
+
+    ``connection`` is an open mail connection to reuse; ``actions`` and ``links``
+    what ``deliver_digests`` read once for its whole batch."""
     now = now or timezone.now()
     try:
         with transaction.atomic():
@@ -323,7 +306,7 @@ def deliver_digest(digest_pk, now=None, connection=None):
             delivery = Delivery(
                 Outcome.SENT, address=digest.address, recipient_key=_recipient_key(digest)
             )
-            content = digest_content(digest)
+            content = digest_content(digest, actions=actions, links=links)
             if content.is_empty or (recipient is not None and not recipient.is_active):
                 digest.state = DigestState.SKIPPED
                 digest.save(update_fields=["state"])
@@ -353,6 +336,35 @@ def deliver_digest(digest_pk, now=None, connection=None):
             return delivery
     except _SendFailed as failure:
         return _record_failure(digest_pk, failure.__cause__, now)
+
+
+def deliver_digests(digest_pks, now=None):
+    """Send a batch of digests, each as ``deliver_digest`` does, over one
+    connection to the mail server, with the actions they list read in one query.
+    Returns each digest's ``Delivery``, in order."""
+    now = now or timezone.now()
+    actions = actions_listed_in(ReminderDigest.objects.filter(pk__in=digest_pks))
+    links = update_links()
+    connection = get_connection()
+    deliveries = []
+    try:
+        for digest_pk in digest_pks:
+            delivery = deliver_digest(
+                digest_pk, now, connection=connection, actions=actions, links=links
+            )
+            if delivery.outcome in (Outcome.WILL_RETRY, Outcome.GAVE_UP):
+                # A refusal may have left the session unusable: the next digest
+                # opens a fresh one rather than failing on this one too.
+                connection.close()
+            deliveries.append(delivery)
+    finally:
+        connection.close()
+    return deliveries
+
+
+def batches(pks, size):
+    """``pks`` in lists of at most ``size``, in order."""
+    return [pks[start : start + size] for start in range(0, len(pks), size)]
 
 
 def _record_failure(digest_pk, error, now):
@@ -405,241 +417,17 @@ def run_sweep(day, now=None, dry_run=False):
         result.already_sent = ReminderDigest.objects.filter(day=day, state=DigestState.SENT).count()
         return result
     people = set()
-    for pk in prepare_sweep(day, now):
-        delivery = deliver_digest(pk, now)
-        if delivery.outcome is Outcome.SENT:
-            result.sent += 1
-            people.add(delivery.recipient_key)
-        elif delivery.outcome in (Outcome.WILL_RETRY, Outcome.GAVE_UP):
-            result.failed += 1
+    for batch in batches(prepare_sweep(day, now), policy()["DIGESTS_PER_BATCH"]):
+        for delivery in deliver_digests(batch, now):
+            if delivery.outcome is Outcome.SENT:
+                result.sent += 1
+                people.add(delivery.recipient_key)
+            elif delivery.outcome in (Outcome.WILL_RETRY, Outcome.GAVE_UP):
+                result.failed += 1
     result.people = len(people)
     sent_today = ReminderDigest.objects.filter(day=day, state=DigestState.SENT).count()
     result.already_sent = sent_today - result.sent
     return result
-
-
-# The e-mail --------------------------------------------------------------------
-
-
-def _absolute(path):
-    return f"{settings.SITE_URL.rstrip('/')}{path}"
-
-
-def action_update_url(action_pk):
-    """The absolute link to an action's update form."""
-    return _absolute(reverse("actions:action_update", kwargs={"pk": action_pk}))
-
-
-def preferences_url():
-    """The absolute link to the page where a person chooses what they hear about."""
-    return _absolute(reverse("accounts:preferences"))
-
-
-def _plural(count, one, many):
-    return one if count == 1 else many
-
-
-def _days(count):
-    return f"{count} day" if count == 1 else f"{count} days"
-
-
-@dataclass
-class Item:
-    action: ImprovementAction
-    link: str
-    when: str  # "12 days overdue", "due in 3 days", "no update for 41 days"
-
-    @property
-    def owner_name(self):
-        return str(self.action.owner) if self.action.owner_id else "No owner"
-
-
-@dataclass
-class Section:
-    key: str
-    heading: str
-    items: list
-
-
-@dataclass
-class DigestContent:
-    greeting: str
-    sections: list
-    footer: list  # paragraphs
-    subject: str = ""
-
-    @property
-    def is_empty(self):
-        return not any(section.items for section in self.sections)
-
-    @property
-    def intro(self):
-        return [section.heading for section in self.sections]
-
-
-def _overdue_when(action, day):
-    return f"{_days((day - action.due_date).days)} overdue"
-
-
-def _due_when(action, day):
-    days = (action.due_date - day).days
-    if days == 0:
-        return "due today"
-    if days == 1:
-        return "due tomorrow"
-    return f"due in {days} days"
-
-
-def _stale_when(action, day):
-    if action.last_activity is None:
-        return "no progress update yet"
-    since = timezone.localdate(action.last_activity)
-    return f"no progress update for {_days((day - since).days)}"
-
-
-def digest_content(digest):
-    """What the digest says, from its ledger row and the actions as they are now.
-
-    Actions completed since the row was written are left out; a part the person
-    has switched off since is left out too.
-    """
-    day = digest.day
-    rules = policy()
-    actions = ImprovementAction.objects.open().filter(pk__in=digest.action_pks)
-    if digest.stale:
-        actions = actions.annotate(last_activity=_last_activity())
-    actions = {action.pk: action for action in actions.select_related("owner")}
-
-    def items(pks, when):
-        return [
-            Item(actions[pk], action_update_url(pk), when(actions[pk], day))
-            for pk in pks
-            if pk in actions
-        ]
-
-    recipient = digest.recipient
-    wants_due_soon = recipient is None or recipient.reminders_due_soon
-    overdue = items(digest.overdue, _overdue_when)
-    due_soon = items(digest.due_soon, _due_when) if wants_due_soon else []
-    stale = items(digest.stale, _stale_when)
-    escalated = items(digest.escalated, _overdue_when)
-    soon_days = rules["DUE_SOON_DAYS"]
-    stale_days = rules["STALE_AFTER_DAYS"]
-    escalate_days = rules["ESCALATE_AFTER_DAYS"]
-    mailbox = settings.IMPROVEMENT_TEAM_MAILBOX
-
-    sections = []
-    if overdue:
-        n = len(overdue)
-        sections.append(
-            Section("overdue", f"You have {n} overdue {_plural(n, 'action', 'actions')}", overdue)
-        )
-    if due_soon:
-        n = len(due_soon)
-        sections.append(
-            Section(
-                "due_soon",
-                f"You have {n} {_plural(n, 'action', 'actions')} due in the next {soon_days} days",
-                due_soon,
-            )
-        )
-    if stale:
-        n = len(stale)
-        sections.append(
-            Section(
-                "stale",
-                f"{n} of your actions {_plural(n, 'has', 'have')} had no progress update "
-                f"for {stale_days} days or more",
-                stale,
-            )
-        )
-    if escalated:
-        n = len(escalated)
-        if recipient is None:
-            heading = (
-                f"{n} {_plural(n, 'action is', 'actions are')} more than {escalate_days} days "
-                f"overdue, with no line manager to tell"
-            )
-        else:
-            heading = (
-                f"{n} {_plural(n, 'action', 'actions')} owned by people you manage "
-                f"{_plural(n, 'is', 'are')} more than {escalate_days} days overdue"
-            )
-        sections.append(Section("escalated", heading, escalated))
-
-    if recipient is None:
-        greeting = "Hello improvement team,"
-        footer = [
-            "This e-mail goes to the improvement team's mailbox because the actions in it "
-            "have no owner, or their owner has no line manager recorded. Record a line "
-            "manager for the owner and these reminders will go to them instead.",
-            f"Reminders go out at most once each working day, and only when there is "
-            f"something to tell. Manage people at {settings.SITE_URL}/{settings.ADMIN_URL}.",
-        ]
-    else:
-        greeting = f"Dear {recipient.get_short_name()},"
-        footer = [
-            "You get this e-mail because you own improvement actions or manage someone who "
-            "does. It comes at most once each working day, and only when there is something "
-            "to tell you.",
-            f"To stop hearing about actions due in the next {soon_days} days, change your "
-            f"reminder preferences at {preferences_url()} "
-            f"or ask the improvement team ({mailbox}). Overdue actions, actions with no "
-            f"recent update and your team's long-overdue actions are always included.",
-        ]
-    content = DigestContent(greeting=greeting, sections=sections, footer=footer)
-    content.subject = _subject(content)
-    return content
-
-
-def _subject(content):
-    counts = {section.key: len(section.items) for section in content.sections}
-    parts = []
-    if counts.get("overdue"):
-        parts.append(f"{counts['overdue']} overdue")
-    if counts.get("due_soon"):
-        parts.append(f"{counts['due_soon']} due soon")
-    if counts.get("stale"):
-        parts.append(f"{counts['stale']} with no recent update")
-    if counts.get("escalated"):
-        parts.append(f"{counts['escalated']} long overdue in your team")
-    return "Improvement actions: " + ", ".join(parts)
-
-
-def _message_id(digest):
-    domain = urlsplit(settings.SITE_URL).hostname or "localhost"
-    return f"<reminder-digest-{digest.pk}.{digest.day:%Y%m%d}@{domain}>"
-
-
-def build_message(digest, content, connection=None):
-    """The digest as an e-mail with a plain-text and an HTML part."""
-    context = {
-        "digest": digest,
-        "content": content,
-        "service_name": settings.SERVICE_NAME,
-        "site_url": settings.SITE_URL,
-    }
-    if digest.recipient is not None:
-        to = formataddr((digest.recipient.full_name, digest.address))
-    else:
-        to = digest.address
-    message = EmailMultiAlternatives(
-        subject=content.subject,
-        body=render_to_string("emails/digest.txt", context),
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[to],
-        connection=connection,
-        headers={
-            # The same digest sent twice (see the module's note) is the same
-            # message to a mail program.
-            "Message-ID": _message_id(digest),
-            # Asks mail servers not to send out-of-office replies to it.
-            "Auto-Submitted": "auto-generated",
-            "X-Auto-Response-Suppress": "All",
-        },
-    )
-    message.attach_alternative(render_to_string("emails/digest.html", context), "text/html")
-    return message
 
 
 # The action page ---------------------------------------------------------------

@@ -8,6 +8,11 @@ import datetime
 from django.utils import timezone
 from django.utils.formats import date_format
 
+MONTHS = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
+
 
 def long_date(value):
     """ "5 December 2026"; a moment in time is taken on London's calendar first, so
@@ -15,3 +20,9 @@ def long_date(value):
     if isinstance(value, datetime.datetime) and timezone.is_aware(value):
         value = timezone.localtime(value)
     return date_format(value, "DATE_FORMAT")
+
+
+def day_in_words(day):
+    """What ``long_date`` writes for a date, without the formatter's machinery:
+    for text that lists thousands of dates, such as the reminder e-mails."""
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"

@@ -309,6 +309,10 @@ REMINDERS = {
     "MAX_ATTEMPTS": env.int("REMINDERS_MAX_ATTEMPTS", default=6),
     "RETRY_BACKOFF": env.int("REMINDERS_RETRY_BACKOFF", default=60),
     "RETRY_BACKOFF_MAX": env.int("REMINDERS_RETRY_BACKOFF_MAX", default=30 * 60),
+    # Digests sent by one task over one connection to the mail server. Each is
+    # still claimed and marked sent on its own, so this bounds only how much one
+    # task holds up: with 5,000 digests, a hundred tasks for the workers to share.
+    "DIGESTS_PER_BATCH": env.int("REMINDERS_DIGESTS_PER_BATCH", default=50),
 }
 
 # Celery: with REDIS_URL set, a real worker and beat; without it, tasks run

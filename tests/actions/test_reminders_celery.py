@@ -38,7 +38,7 @@ def our_tasks():
 
 
 def test_the_reminder_tasks_are_registered_under_readable_names():
-    assert {"actions.tasks.send_reminders", "actions.tasks.send_digest"} <= set(our_tasks())
+    assert {"actions.tasks.send_reminders", "actions.tasks.send_digests"} <= set(our_tasks())
 
 
 def test_tasks_are_acknowledged_late_one_at_a_time():

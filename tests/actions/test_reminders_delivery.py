@@ -13,11 +13,12 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.core import mail
+from django.core.mail.backends.base import BaseEmailBackend
 from django.core.management import CommandError, call_command
 from django.db import connection, transaction
 from django.test import override_settings
 
-from actions import reminders, tasks
+from actions import digest_email, reminders, tasks
 from actions.models import DigestState, ReminderDigest, Status
 from tests.factories import ImprovementActionFactory, UserFactory
 
@@ -27,11 +28,8 @@ SEVEN_AM = dt.datetime(2024, 3, 5, 7, 0, tzinfo=LONDON)
 SITE = "https://tracker.council.example"
 
 
-class RefusingBackend:
+class RefusingBackend(BaseEmailBackend):
     """A mail backend whose server is down."""
-
-    def __init__(self, *args, **kwargs):
-        pass
 
     def send_messages(self, messages):
         raise SMTPServerDisconnected("the mail server went away")
@@ -305,9 +303,9 @@ def test_the_mailbox_is_told_why_it_gets_the_escalation(clock, db):
 
 def test_the_link_falls_back_to_the_update_forms_address(settings):
     # Whether or not the URL name is registered yet, the link is the same.
-    assert reminders.action_update_url(42) == f"{SITE}/actions/42/update/"
+    assert digest_email.action_update_url(42) == f"{SITE}/actions/42/update/"
     settings.SITE_URL = "http://127.0.0.1:8000"
-    assert reminders.action_update_url(7) == "http://127.0.0.1:8000/actions/7/update/"
+    assert digest_email.action_update_url(7) == "http://127.0.0.1:8000/actions/7/update/"
 
 
 # The action page -------------------------------------------------------------------------
@@ -426,19 +424,19 @@ def test_the_sweep_task_queues_each_send_only_after_its_ledger_row_is_committed(
     assert len(mail.outbox) == 1
 
 
-def test_the_send_task_takes_a_primary_key_and_backs_off_when_refused(clock, owner, settings):
+def test_the_send_task_takes_primary_keys_and_backs_off_when_refused(clock, owner, settings):
     action(owner, due=-1)
     [pk] = reminders.prepare_sweep(DAY)
     settings.EMAIL_BACKEND = REFUSING
     # In-process there is no countdown to wait on: the next sweep sends it.
-    assert tasks.send_digest.delay(pk).get() == "will retry"
+    assert tasks.send_digests.delay([pk]).get() == ["will retry"]
     digest = ReminderDigest.objects.get(pk=pk)
     assert digest.state == DigestState.PENDING
     assert digest.attempts == 1
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     clock.shift(dt.timedelta(seconds=60))
-    assert tasks.send_digest.delay(pk).get() == "sent"
-    assert tasks.send_digest.delay(pk).get() == "not claimed"
+    assert tasks.send_digests.delay([pk]).get() == ["sent"]
+    assert tasks.send_digests.delay([pk]).get() == ["not claimed"]
     assert len(mail.outbox) == 1
 
 
@@ -479,4 +477,4 @@ def test_the_footer_says_where_to_change_what_arrives(clock, owner):
     action(owner, due=-3)
     reminders.run_sweep(DAY)
     [message] = mail.outbox
-    assert reminders.preferences_url() in message.body
+    assert digest_email.preferences_url() in message.body
