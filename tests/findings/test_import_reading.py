@@ -15,6 +15,7 @@ from findings import document_reading, documents
 from findings.documents import Deadline, DocumentError, extract_text
 from findings.import_drafts import SESSION_KEY
 from findings.import_start_views import READING_KEY
+from findings.large_documents import SHORT_PARAGRAPH, docx_of_short_paragraphs
 from findings.models import DocumentReading
 from tests.findings.document_files import make_pdf
 from tests.findings.import_helpers import (
@@ -26,7 +27,6 @@ from tests.findings.import_helpers import (
     landed_on,
     start,
 )
-from tests.findings.large_documents import SHORT_PARAGRAPH, docx_of_short_paragraphs
 from tests.inspections.page_checks import error_messages
 
 pytestmark = pytest.mark.django_db
@@ -231,3 +231,13 @@ def test_the_nightly_sweep_removes_readings_nobody_collected(
     later = timezone.now() + datetime.timedelta(seconds=settings.SESSION_COOKIE_AGE + 60)
     remove_abandoned_drafts(now=later)
     assert not DocumentReading.objects.exists()
+
+
+def test_the_benchmark_prints_the_time_and_memory_of_the_refusal():
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command("benchmark_import", megabytes=1, baseline=True, stdout=out)
+    printed = out.getvalue()
+    assert "streamed count:" in printed and f"refused: {TOO_MANY_PARAGRAPHS}" in printed
+    assert "built in memory:" in printed and "23,831 paragraphs" in printed
