@@ -246,7 +246,10 @@ class ActionFilterForm(forms.Form):
         self.fields["area"].choices = [
             ("", "Any area"),
             (NO_AREA, "No area of concern"),
-            *[(str(area.pk), area.title) for area in AreaOfConcern.objects.order_by("title")],
+            *[
+                (str(area.pk), area.title)
+                for area in AreaOfConcern.objects.visible_to(user).order_by("title")
+            ],
         ]
         self._offer_chosen(
             "finding",

@@ -26,7 +26,6 @@ from accounts.mixins import (
     PageTitleMixin,
     PermissionMixin,
 )
-from accounts.roles import VIEW_INTERNAL
 from config.words import count_of
 from findings.models import Finding
 from inspections.models import AreaOfConcern
@@ -140,10 +139,11 @@ class ActionDetailView(LoginRequiredMixin, DetailView):
             updates = updates.prefetch_related(
                 Prefetch("evidence", queryset=Evidence.objects.select_related("added_by"))
             )
-        findings = Finding.objects.filter(actions=action).select_related("visit", "area")
-        if not user.has_perm(VIEW_INTERNAL):
-            # Findings from an unpublished letter are for officers who see internal records.
-            findings = findings.filter(visit__is_published=True)
+        # Findings from an unpublished letter, and areas from an unpublished
+        # inspection, are for officers who see internal records.
+        findings = (
+            Finding.objects.visible_to(user).filter(actions=action).select_related("visit", "area")
+        )
         context.update(
             page_title=f"{action.reference} {action.title}",
             read_only=read_only,
@@ -155,7 +155,9 @@ class ActionDetailView(LoginRequiredMixin, DetailView):
                 else []
             ),
             findings=findings.order_by("-visit__start_date", "section", "position", "id"),
-            areas=AreaOfConcern.objects.filter(actions=action).select_related("identified_at"),
+            areas=AreaOfConcern.objects.visible_to(user)
+            .filter(actions=action)
+            .select_related("identified_at"),
             # Officers see when the owner was last chased; councillors do not.
             show_reminders=not read_only,
             last_reminded_at=None if read_only else reminders.last_reminded_at(action),
