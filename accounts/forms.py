@@ -158,6 +158,9 @@ class SignInForm(forms.Form):
         self.user_cache = None
         super().__init__(*args, **kwargs)
         self.helper = FormHelper(self)
+        # The browser's own check of an e-mail box would stop a look-alike address
+        # with a bubble of its own wording; the service's error summary says why.
+        self.helper.attrs = {"novalidate": ""}
         self.helper.add_input(Submit("submit", "Sign in"))
 
     def clean_email(self):

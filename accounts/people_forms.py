@@ -95,6 +95,8 @@ class PersonForm(AuditedModelForm):
         super().__init__(*args, **kwargs)
         self.fields["line_manager"] = line_manager_field(self.instance)
         self.fields["email"].widget.attrs.update(autocomplete="off", spellcheck="false")
+        # Mistakes in the address are explained by the error summary, not the browser.
+        self.helper.attrs = {**self.helper.attrs, "novalidate": ""}
 
 
 class PersonChangeForm(PersonForm):

@@ -52,3 +52,22 @@ def test_the_sign_in_page_with_single_sign_on_passes_axe(site):
         page.wait_for_load_state()
         assert page.url == site.absolute("/")
     assert not site.errors
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_a_look_alike_address_is_explained_by_the_error_summary_not_the_browser(site, width):
+    """The e-mail box is type=email: without novalidate the browser would stop the
+    form with a bubble of its own and the service's message would never show."""
+    owner = site.samples.users[walk.OWNER]
+    page = site.page_as(walk.ANONYMOUS)
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(reverse("accounts:sign_in"))
+    page.get_by_label("E-mail address").fill("ſ" + owner.email)
+    page.get_by_label("Password").fill(walk.PASSWORD)
+    submit(page)
+    assert "in plain letters and numbers" in error_summary(page)
+    wait_for_error_summary_focus(page)
+    assert page.title().startswith("Error: Sign in")
+    assert page.evaluate("document.documentElement.scrollWidth <= innerWidth")
+    assert not describe_violations("sign-in page, look-alike address", run_axe(page))
+    assert not site.errors
