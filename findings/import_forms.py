@@ -30,6 +30,9 @@ ACCEPTED_FILES = ".pdf,.docx,.txt"
 NEW_AREA = "new"
 AREA_ROW = "row:"
 EXISTING_AREA = "area:"
+# What a finding row becomes: a new finding, nothing, or an update of the finding
+# already recorded that it repeats ("finding:<pk>").
+NEW_FINDING, LEAVE_OUT, SAME_FINDING = "new", "leave", "finding:"
 
 
 class GovukFormMixin:
@@ -396,6 +399,12 @@ class FindingRowForm(RowForm):
         widget=forms.Textarea(attrs={"rows": 5}),
         error_messages={"required": "Enter the finding's words from the letter, or tick Remove"},
     )
+    match = forms.ChoiceField(
+        label="Is it a finding already recorded for this visit?",
+        required=False,
+        initial=NEW_FINDING,
+        error_messages={"invalid_choice": "Choose a finding of this visit from the list"},
+    )
     summary = forms.CharField(
         label="Summary",
         help_text="Leave blank to use its first sentence.",
@@ -420,19 +429,45 @@ class FindingRowForm(RowForm):
         error_messages={"required": "Choose where the letter says it"},
     )
 
-    def __init__(self, *args, area_choices=(), **kwargs):
+    def __init__(self, *args, area_choices=(), recorded=(), **kwargs):
+        """``recorded``: the findings already recorded for the visit, which a row may
+        repeat; the one it is matched to is quoted beneath the choice."""
         super().__init__(*args, **kwargs)
         self.fields["area"].choices = [("", "Not about one area of concern"), *area_choices]
+        recorded = {f"{SAME_FINDING}{finding.pk}": finding for finding in recorded}
+        choices = [(NEW_FINDING, "No: a new finding"), (LEAVE_OUT, "Leave it out")]
+        if recorded:
+            same = [(value, f"Yes: {_short(f.summary)}") for value, f in recorded.items()]
+            choices.append(("The same as a finding already recorded", same))
+        self.fields["match"].choices = choices
+        self.recorded = recorded
+        # Read without a bound field: one made now would keep the help text it saw.
+        value = self.data.get(self.add_prefix("match")) if self.is_bound else None
+        chosen = recorded.get(str(value or self.initial.get("match") or ""))
+        if chosen is not None:
+            self.fields["match"].help_text = (
+                f"Recorded now as: \u201c{_short(chosen.evidence or chosen.summary, 400)}\u201d "
+                "Saving updates that finding with the words, kind and area below."
+            )
         self.helper = self.govuk_helper()
         self.helper.layout = Layout(
             "key",
             "text",
+            Field.select("match"),
             "summary",
             Field.select("kind"),
             Field.select("area"),
             Field.select("section"),
             "DELETE",
         )
+
+    def clean_match(self):
+        return self.cleaned_data.get("match") or NEW_FINDING
+
+
+def _short(text, limit=120):
+    text = " ".join((text or "").split())
+    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "\u2026"
 
 
 class ImprovementRowForm(RowForm):
@@ -452,6 +487,7 @@ class ImprovementRowForm(RowForm):
 
     def __init__(self, *args, **kwargs):
         kwargs.pop("area_choices", None)
+        kwargs.pop("recorded", None)
         super().__init__(*args, **kwargs)
         self.helper = self.govuk_helper()
         self.helper.layout = Layout("key", "title", "description", "DELETE")
@@ -476,7 +512,7 @@ AREAS, FINDINGS, IMPROVEMENTS = "areas", "findings", "improvements"
 ROW_KEY_PREFIX = {AREAS: "a", FINDINGS: "f", IMPROVEMENTS: "i"}
 # What an added row starts with: a select shows its first choice when none is chosen,
 # and a finding added by hand is most often a detailed one.
-NEW_ROW = {FINDINGS: {"section": [FindingSection.DETAILED]}}
+NEW_ROW = {FINDINGS: {"section": [FindingSection.DETAILED], "match": [NEW_FINDING]}}
 ROW_LABELS = {AREAS: "Area", FINDINGS: "Finding", IMPROVEMENTS: "Area of concern"}
 
 
@@ -525,14 +561,18 @@ def rebuild_rows(data, prefix, *, add=False, split=False):
 
 def split_row(row):
     """A finding row, or the rows it splits into where an empty line was left: each
-    part keeps the kind, area and section; only the first keeps the summary."""
+    part keeps the kind, area and section; only the first keeps the summary and
+    the finding already recorded it was matched to."""
     from .importing import split_paragraphs
 
     parts = split_paragraphs(row.get("text", [""])[-1])
     if len(parts) < 2:
         return [row]
     first = {**row, "text": [parts[0]]}
-    rest = [{**row, "text": [part], "summary": [""], "key": [""]} for part in parts[1:]]
+    rest = [
+        {**row, "text": [part], "summary": [""], "key": [""], "match": [NEW_FINDING]}
+        for part in parts[1:]
+    ]
     return [first, *rest]
 
 

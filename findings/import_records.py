@@ -8,10 +8,11 @@ start date). An update:
 
 - sets the visit's or inspection's fields to the reviewed ones;
 - sets the areas a visit covered to the reviewed list, in its order;
-- merges findings: one whose words match an existing finding of the visit updates
-  that finding in place (so the actions answering it stay linked to it); the rest
-  are added after the existing ones. Findings the import does not mention are left
-  alone: they may have been added by hand or answered by actions;
+- reconciles findings as the review chose for each paragraph: the same as a finding
+  already recorded updates that finding in place (so the actions answering it stay
+  linked to it), a new one is added after the existing ones, and one left out is
+  not saved. Findings the import does not mention are left alone: they may have
+  been added by hand or answered by actions;
 - grades the judgements the review grades and leaves the others;
 - adds the improvements as areas of concern, updating one already there by title.
 """
@@ -21,10 +22,11 @@ from django.db import transaction
 from django.db.models import Max
 
 from accounts.audit import delete_as, save_as
+from config.words import count_of
 from inspections.models import AreaOfConcern, Inspection, Judgement, Visit, VisitArea
 
-from .import_forms import AREA_ROW, EXISTING_AREA, NEW_AREA
-from .importing import evidence_key, first_sentence
+from .import_forms import AREA_ROW, EXISTING_AREA, LEAVE_OUT, NEW_AREA, SAME_FINDING
+from .importing import first_sentence
 from .models import Finding, ImportedDocument
 
 
@@ -78,6 +80,8 @@ def save_letter(*, user, draft, form, area_rows, finding_rows, visit=None):
     """Save the reviewed letter; ``visit`` is the existing visit to update, if any.
 
     ``area_rows`` and ``finding_rows`` are the formsets' cleaned rows, in order.
+    Returns the visit and what became of the findings, in words ("3 findings added,
+    9 updated, 1 left out").
     """
     with transaction.atomic():
         visit = form.visit_with(visit or Visit(authority_id=draft.authority_id))
@@ -86,9 +90,9 @@ def save_letter(*, user, draft, form, area_rows, finding_rows, visit=None):
         areas = [_area_for(row, visit, user) for row in area_rows]
         _set_areas_covered(visit, areas, user)
         by_key = {row["key"]: area for row, area in zip(area_rows, areas, strict=True)}
-        _merge_findings(visit, finding_rows, by_key, user)
+        tally = _merge_findings(visit, finding_rows, by_key, user)
         _keep_document(draft, user, visit=visit)
-    return visit
+    return visit, tally
 
 
 def _area_for(row, visit, user):
@@ -122,11 +126,15 @@ def finding_area(value, by_key, authority_id):
 
 
 def _merge_findings(visit, rows, by_key, user):
-    existing = {evidence_key(finding.evidence): finding for finding in visit.findings.all()}
+    recorded = {f"{SAME_FINDING}{finding.pk}": finding for finding in visit.findings.all()}
     last = dict(visit.findings.values_list("section").annotate(last=Max("position")).order_by())
+    added = updated = unchanged = left_out = 0
     for row in rows:
+        if row["match"] == LEAVE_OUT:
+            left_out += 1
+            continue
         text = row["text"].strip()
-        finding = existing.pop(evidence_key(text), None)
+        finding = recorded.pop(row["match"], None)
         if finding is None:
             position = last.get(row["section"], 0) + 1
             last[row["section"]] = position
@@ -139,10 +147,24 @@ def _merge_findings(visit, rows, by_key, user):
             "evidence": text,
         }
         if finding.pk and all(getattr(finding, name) == value for name, value in values.items()):
+            unchanged += 1
             continue
+        if finding.pk:
+            updated += 1
+        else:
+            added += 1
         for name, value in values.items():
             setattr(finding, name, value)
         save_as(finding, user)
+    return tally(added, updated, unchanged, left_out)
+
+
+def tally(added, updated, unchanged, left_out):
+    said = [f"{count_of(added, 'finding')} added", f"{updated:,} updated"]
+    if unchanged:
+        said.append(f"{unchanged:,} unchanged")
+    said.append(f"{left_out:,} left out")
+    return ", ".join(said)
 
 
 # Reports --------------------------------------------------------------------------------

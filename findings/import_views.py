@@ -37,7 +37,9 @@ from .import_forms import (
     FINDINGS,
     IMPROVEMENTS,
     NEW_AREA,
+    NEW_FINDING,
     ROW_LABELS,
+    SAME_FINDING,
     AreaFormSet,
     FindingFormSet,
     ImprovementFormSet,
@@ -48,9 +50,9 @@ from .import_forms import (
 from .importing import (
     INSPECTION_KINDS,
     best_match,
-    evidence_key,
     first_sentence,
     judgement_area,
+    match_findings,
     names_same_authority,
     short_title,
     suggest_finding_area,
@@ -178,13 +180,15 @@ class ImportReviewView(ImportPermissionMixin, PageTitleMixin, TemplateView):
             {"key": f"a{index}", "title": title, "match": self.suggested_match(title)}
             for index, title in enumerate(parsed.get("areas_covered") or [], start=1)
         ]
-        earlier = self.earlier_findings(existing)
         paragraphs = [
             (FindingSection.HEADLINE, text) for text in parsed.get("headline_findings") or []
         ] + [(FindingSection.DETAILED, text) for text in parsed.get("findings") or []]
+        matches = match_findings([text for _section, text in paragraphs], self.recorded(existing))
         findings = [
-            self.finding_initial(index, section, text, areas, earlier)
-            for index, (section, text) in enumerate(paragraphs, start=1)
+            self.finding_initial(index, section, text, areas, match)
+            for index, ((section, text), match) in enumerate(
+                zip(paragraphs, matches, strict=True), start=1
+            )
         ]
         return {"visit": visit, AREAS: areas, FINDINGS: findings}
 
@@ -208,15 +212,19 @@ class ImportReviewView(ImportPermissionMixin, PageTitleMixin, TemplateView):
         area, _score = best_match(title, self.authority_areas(), label=lambda a: a.title)
         return str(area.pk) if area else NEW_AREA
 
-    def earlier_findings(self, existing):
-        """Findings of the visit being updated, by their words: what the team chose for
-        them last time is a better suggestion than the cue words."""
+    def recorded(self, existing):
+        """The findings already recorded for the visit being updated, in its order."""
         if existing is None:
-            return {}
-        return {evidence_key(f.evidence): f for f in existing.findings.all()}
+            return []
+        if getattr(self, "_recorded_for", None) != existing.pk:
+            self._recorded_for = existing.pk
+            self._recorded = list(existing.findings.order_by("section", "position", "pk"))
+        return self._recorded
 
-    def finding_initial(self, index, section, text, areas, earlier):
-        known = earlier.get(evidence_key(text))
+    def finding_initial(self, index, section, text, areas, match):
+        """A row's first values: those of the finding already recorded that it repeats
+        (what the team chose for it last time beats the cue words), or suggestions."""
+        known = match[0] if match else None
         if known is not None:
             covered = [str(area["match"]) for area in areas]
             area = ""
@@ -227,6 +235,7 @@ class ImportReviewView(ImportPermissionMixin, PageTitleMixin, TemplateView):
             return {
                 "key": f"f{index}",
                 "text": text,
+                "match": f"{SAME_FINDING}{known.pk}",
                 "summary": known.summary,
                 "kind": known.kind,
                 "area": area,
@@ -236,6 +245,7 @@ class ImportReviewView(ImportPermissionMixin, PageTitleMixin, TemplateView):
         return {
             "key": f"f{index}",
             "text": text,
+            "match": NEW_FINDING,
             "summary": first_sentence(text),
             "kind": suggest_kind(text),
             "area": AREA_ROW + areas[place]["key"] if place is not None else "",
@@ -251,14 +261,24 @@ class ImportReviewView(ImportPermissionMixin, PageTitleMixin, TemplateView):
             initial=initial.get(AREAS),
             form_kwargs={"area_choices": area_choices},
         )
+        form = VisitReviewForm(data, initial=initial.get("visit"), authority=self.authority())
         findings = FindingFormSet(
             data,
             prefix=FINDINGS,
             initial=initial.get(FINDINGS),
-            form_kwargs={"area_choices": self.finding_area_choices(areas)},
+            form_kwargs={
+                "area_choices": self.finding_area_choices(areas),
+                "recorded": self.recorded(self.offered_visit(form)),
+            },
         )
-        form = VisitReviewForm(data, initial=initial.get("visit"), authority=self.authority())
         return {"form": form, "formsets": [areas, findings]}
+
+    def offered_visit(self, form):
+        """The visit the page offers to update (the form's hidden ``existing``)."""
+        offered = str(form["existing"].value() or "")
+        if not offered.isdigit():
+            return None
+        return Visit.objects.filter(pk=int(offered), authority_id=self.draft.authority_id).first()
 
     def match_choices(self):
         """The authority's areas of concern, grouped by the inspection that found them."""
@@ -340,6 +360,7 @@ class ImportReviewView(ImportPermissionMixin, PageTitleMixin, TemplateView):
             return False
         if self.is_letter:
             check_area_rows(formsets[0], form.cleaned_data.get("follows"))
+            check_finding_matches(formsets[1])
         else:
             check_unique_titles(formsets[0])
         return not form.errors and all(formset.is_valid() for formset in formsets)
@@ -367,9 +388,10 @@ class ImportReviewView(ImportPermissionMixin, PageTitleMixin, TemplateView):
             for formset in formsets
         ]
         user = self.request.user
+        tally = None
         try:
             if self.is_letter:
-                saved = import_records.save_letter(
+                saved, tally = import_records.save_letter(
                     user=user,
                     draft=self.draft,
                     form=form,
@@ -390,7 +412,8 @@ class ImportReviewView(ImportPermissionMixin, PageTitleMixin, TemplateView):
             form.add_error(None, "This document has just been imported by someone else")
             return None
         discard_draft(self.request)
-        messages.success(self.request, f"{'Updated' if existing else 'Imported'} {saved}")
+        said = f"{'Updated' if existing else 'Imported'} {saved}"
+        messages.success(self.request, f"{said}: {tally}" if tally else said)
         return HttpResponseRedirect(saved.get_absolute_url())
 
     def changed_offer_message(self, existing):
@@ -490,6 +513,21 @@ def check_area_rows(formset, follows):
             form.add_error("title", "Two new areas have this title: change one of them")
         else:
             new_titles.add(title)
+
+
+def check_finding_matches(formset):
+    """Each finding already recorded is the same as one paragraph at most."""
+    seen = set()
+    for form in formset.forms:
+        match = (form.cleaned_data or {}).get("match", "")
+        if not match.startswith(SAME_FINDING) or form.cleaned_data.get("DELETE"):
+            continue
+        if match in seen:
+            form.add_error(
+                "match",
+                "This finding already recorded is chosen for two paragraphs: choose another",
+            )
+        seen.add(match)
 
 
 def check_unique_titles(formset):

@@ -159,6 +159,35 @@ def best_match(title, candidates, threshold=AREA_MATCH_THRESHOLD, label=str):
     return (best, best_score) if best_score >= threshold else (None, best_score)
 
 
+# A paragraph repeats a finding already recorded when they are at least this alike:
+# the same paragraph read from another copy of the letter (a PDF's line breaks and
+# hyphens, a word corrected) stays far above it; two different paragraphs of one
+# letter, which share its vocabulary, stay below.
+FINDING_MATCH_THRESHOLD = 0.6
+
+
+def match_findings(paragraphs, findings, threshold=FINDING_MATCH_THRESHOLD):
+    """For each paragraph, (the finding it repeats, how alike) or None. The most alike
+    pairs are taken first, and each finding is matched to one paragraph at most."""
+    texts = [finding.evidence or finding.summary for finding in findings]
+    pairs = sorted(
+        (
+            (similarity(paragraph, text), place, index)
+            for place, paragraph in enumerate(paragraphs)
+            for index, text in enumerate(texts)
+        ),
+        key=lambda pair: (-pair[0], pair[1], pair[2]),
+    )
+    matched, used = [None] * len(paragraphs), set()
+    for score, place, index in pairs:
+        if score < threshold:
+            break
+        if matched[place] is None and index not in used:
+            matched[place] = (findings[index], score)
+            used.add(index)
+    return matched
+
+
 # Words every council's name may share, which say nothing about which one it is.
 AUTHORITY_WORDS = frozenset(
     (
@@ -324,9 +353,3 @@ def split_paragraphs(text):
     """A finding's text split where the person left an empty line."""
     text = (text or "").replace("\r\n", "\n").replace("\r", "\n")
     return [part.strip() for part in re.split(r"\n\s*\n", text) if part.strip()]
-
-
-def evidence_key(text):
-    """The same paragraph, whatever its line breaks, spacing or apostrophes: findings are
-    recognised by it when a letter is imported again."""
-    return normalise(text)

@@ -199,7 +199,9 @@ def test_a_reading_is_read_once_however_often_its_task_runs(improvement_officer,
     assert document_reading.read(reading.pk) is None
 
 
-@pytest.mark.django_db(transaction=True)
+# Serialised rollback: the roles (made by a migration) are put back after any
+# earlier test that flushed the database.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_no_transaction_is_open_while_the_document_is_read(
     client, improvement_officer, northshire, monkeypatch
 ):
