@@ -231,8 +231,8 @@ def suggest_finding_area(paragraph, titles, threshold=FINDING_AREA_THRESHOLD):
 
 # Kinds of finding -------------------------------------------------------------------------
 
-# What inspectors write when children are at risk: any one of these reads as a
-# serious concern.
+# What inspectors write when children are at risk now: any one of these, in a
+# sentence that neither looks back nor denies it, reads as a serious concern.
 SERIOUS_CUES = (
     "serious concern",
     "significant harm",
@@ -247,18 +247,40 @@ SERIOUS_CUES = (
     "widespread",
     "priority action",
 )
+# A sentence with one of these tells the story so far ("serious concerns were
+# raised", "judged inadequate in January 2020") or says the risk was not found.
+LOOKING_BACK = (
+    "were raised",
+    "was raised",
+    "were rated",
+    "was rated",
+    "was judged",
+    "were judged",
+    "judged inadequate",
+    "rated as inadequate",
+    "at the time of",
+    "since the last inspection",
+    "did not find",
+    "no longer",
+    "not found",
+)
 # A weakness: each cue counts once against the strengths.
 WEAKNESS_CUES = (
     "however",
+    "conversely",
+    "although",
     "too often",
     "too many",
     "too readily",
     "too slow",
+    "too early",
+    "slow",
     "lack",
     "not yet",
-    "is yet to",
-    "are yet to",
-    "yet to have",
+    "yet to",
+    "still need",
+    "still lack",
+    "next step",
     "requires further",
     "require further",
     "needs to",
@@ -266,26 +288,33 @@ WEAKNESS_CUES = (
     "does not",
     "do not",
     "not always",
+    "not consistently",
+    "not routine",
+    "not linked",
+    "rarely",
+    "seldom",
     "inconsistent",
     "vary",
     "variable",
     "weaker",
     "weak",
     "limited",
+    "little",
     "delay",
+    "drift",
     "poor",
     "insufficient",
     "generic",
     "without",
+    "rather than",
+    "unchallenged",
 )
 STRENGTH_CUES = (
     "improved",
     "improving",
     "improvement in",
     "effective",
-    "effectively",
     "positive",
-    "positively",
     "timely",
     "strong",
     "good",
@@ -299,7 +328,16 @@ STRENGTH_CUES = (
     "under control",
     "sensitive",
     "assured",
+    "well supported",
+    "spoke highly",
+    "decisively",
+    "is now",
+    "are now",
+    "has now",
+    "now in line",
+    "reviewed on time",
 )
+SENTENCE_BREAK = re.compile(r"(?<=[.!?;])\s+")
 
 
 def _count(cues, text):
@@ -307,18 +345,31 @@ def _count(cues, text):
     return sum(1 for cue in cues if re.search(rf"\b{re.escape(cue)}", text))
 
 
+def _is_serious(sentence):
+    return bool(_count(SERIOUS_CUES, sentence)) and not _count(LOOKING_BACK, sentence)
+
+
 def suggest_kind(paragraph):
     """Strength, area for improvement or serious concern, by the words inspectors use.
 
-    A serious-concern cue wins outright. Otherwise weaknesses and strengths are
-    counted and the paragraph is a strength only when its strengths outnumber its
-    weaknesses: inspectors' "however" paragraphs praise first and then say what is
-    still wrong, and what is still wrong is what the council must act on.
+    A sentence with a serious-concern cue that is about now wins outright. Otherwise
+    inspectors praise first and then say what is still wrong, and what is still
+    wrong is what the council must act on: a paragraph whose last judging sentence
+    finds as much fault as praise is an area for improvement, and so is one whose
+    strengths do not outnumber its weaknesses.
     """
-    text = normalise(paragraph)
-    if _count(SERIOUS_CUES, text):
+    sentences = [normalise(part) for part in SENTENCE_BREAK.split(paragraph or "")]
+    if any(_is_serious(sentence) for sentence in sentences):
         return FindingKind.SERIOUS_CONCERN
-    weaknesses, strengths = _count(WEAKNESS_CUES, text), _count(STRENGTH_CUES, text)
+    counted = [(_count(WEAKNESS_CUES, s), _count(STRENGTH_CUES, s)) for s in sentences]
+    judging = [(weak, strong) for weak, strong in counted if weak or strong]
+    if not judging:
+        return FindingKind.AREA_FOR_IMPROVEMENT
+    last_weak, last_strong = judging[-1]
+    if last_weak and last_weak >= last_strong:
+        return FindingKind.AREA_FOR_IMPROVEMENT
+    weaknesses = sum(weak for weak, _strong in judging)
+    strengths = sum(strong for _weak, strong in judging)
     if strengths > weaknesses:
         return FindingKind.STRENGTH
     return FindingKind.AREA_FOR_IMPROVEMENT
