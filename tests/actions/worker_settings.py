@@ -13,3 +13,5 @@ EMAIL_BACKEND = os.environ["REMINDER_TEST_EMAIL_BACKEND"]
 EMAIL_FILE_PATH = os.environ.get("REMINDER_TEST_EMAIL_DIR", "")
 # Every task these processes send goes to the test run's own queue.
 CELERY_TASK_DEFAULT_QUEUE = os.environ.get("REMINDER_TEST_QUEUE", "celery")
+# A reading of an import reads the uploaded file the test stored: the test's own media folder.
+MEDIA_ROOT = os.environ.get("WORKER_TEST_MEDIA_ROOT", MEDIA_ROOT)  # noqa: F405

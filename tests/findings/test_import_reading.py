@@ -199,12 +199,16 @@ def test_a_reading_is_read_once_however_often_its_task_runs(improvement_officer,
     assert document_reading.read(reading.pk) is None
 
 
-# Serialised rollback: the roles (made by a migration) are put back after any
-# earlier test that flushed the database.
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_no_transaction_is_open_while_the_document_is_read(
-    client, improvement_officer, northshire, monkeypatch
-):
+@pytest.mark.django_db(transaction=True)
+def test_no_transaction_is_open_while_the_document_is_read(client, northshire, monkeypatch):
+    from django.apps import apps
+
+    from accounts.roles import IMPROVEMENT_TEAM, sync_role_permissions
+    from tests import factories
+
+    # The roles are made by a migration: an earlier test's flush may have removed them.
+    sync_role_permissions(apps)
+    improvement_officer = factories.UserFactory(role=IMPROVEMENT_TEAM)
     seen = []
     real = document_reading.extract_text
 
