@@ -145,3 +145,40 @@ def test_the_review_page_adds_and_removes_rows_without_javascript(site, browser)
         assert rows.count() == before
     finally:
         context.close()
+
+
+def test_the_reading_page_waits_without_reloading_then_moves_on_to_the_review(site):
+    from importlib import import_module
+
+    from findings import document_reading
+    from findings.import_start_views import READING_KEY
+
+    from .test_page_widths import MEASURE
+
+    url_or_skip("findings:import_reading")
+    authority = site.samples.first(LocalAuthority)
+    page = site.page_as(walk.TEAM)
+    reading = document_reading.ask_for_reading(
+        site.samples.users[walk.TEAM], authority, text=NORTHSHIRE_LETTER
+    )
+    # The reading is the session's, as the start page would have left it.
+    (cookie,) = [c for c in page.context.cookies() if c["name"] == settings.SESSION_COOKIE_NAME]
+    session = import_module(settings.SESSION_ENGINE).SessionStore(session_key=cookie["value"])
+    session[READING_KEY] = reading.token
+    session.save()
+
+    page.goto(reverse("findings:import_reading"))
+    assert page.locator("h1").inner_text() == "Reading the document"
+    # With JavaScript the page is not reloaded on a timer: the script asks in the background.
+    assert page.locator('meta[http-equiv="refresh"]').count() == 0
+    problems = describe_violations("the import's reading page", run_axe(page))
+    for width in (390, 1280):
+        page.set_viewport_size({"width": width, "height": 800})
+        measured = page.evaluate(MEASURE)
+        assert measured["scroll"] <= measured["client"], (width, measured["widest"])
+    assert not problems, "\n".join(problems)
+
+    document_reading.read(reading.pk)
+    page.wait_for_url(f"**{reverse('findings:import_review')}", timeout=15_000)
+    assert "Check the letter before saving it" in page.locator("h1").inner_text()
+    page.set_viewport_size({"width": 1280, "height": 900})
