@@ -16,7 +16,13 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.db import connection
 
-from accounts.roles import IMPROVEMENT_TEAM, SCRUTINY_MEMBER, SENIOR_LEADER
+from accounts.roles import (
+    IMPROVEMENT_TEAM,
+    ROLES,
+    SCRUTINY_MEMBER,
+    SENIOR_LEADER,
+    sync_role_permissions,
+)
 
 from . import factories
 
@@ -82,6 +88,24 @@ def pytest_runtest_setup(item):
             _missing(reason)
     if item.get_closest_marker("requires_seeds") and not Path(settings.SEEDS_DIR).is_dir():
         pytest.skip(f"the seed documents are not at {settings.SEEDS_DIR}")
+
+
+@pytest.fixture(autouse=True)
+def roles_after_a_flush(request):
+    """The roles a transactional test finds, as migrations made them.
+
+    Such a test ends by emptying every table, the roles (groups) a data migration
+    made included, and pytest-django runs these tests last, one after another: so
+    each puts the roles back first if an earlier one's flush took them away.
+    """
+    marker = request.node.get_closest_marker("django_db")
+    if not (marker and marker.kwargs.get("transaction")):
+        return
+    request.getfixturevalue("transactional_db")
+    if not Group.objects.filter(name__in=ROLES).exists():
+        from django.apps import apps
+
+        sync_role_permissions(apps)
 
 
 @pytest.fixture
