@@ -20,6 +20,7 @@ DOMAIN_MODELS = {
         "visitarea",
     ],
     "findings": ["finding", "arearating"],
+    "measures": ["measure", "measurevalue"],
     "actions": ["improvementaction", "actionupdate", "evidence"],
     "progress": ["committeepack"],
 }
@@ -35,6 +36,8 @@ SCRUTINY_READABLE = {
         "visitarea",
     ],
     "findings": ["finding", "arearating"],
+    # Only the measures shared with them: see measures.models.MeasureQuerySet.
+    "measures": ["measure", "measurevalue"],
     "actions": ["improvementaction", "actionupdate"],
     "progress": ["committeepack"],
 }
@@ -105,3 +108,32 @@ def sync_role_permissions(apps):
             if permission is not None:
                 permissions.append(permission)
         group.permissions.set(permissions)
+
+
+def record_role_permissions(apps, reason):
+    """Write each role's permissions, as they are now, into its history.
+
+    A migration that changes what the roles may do (``sync_role_permissions``) calls
+    this next, so the audit log says when and why the roles changed, in the name of
+    the system, and the next change a person makes shows only what they changed.
+    """
+    from django.utils import timezone
+
+    Group = apps.get_model("auth", "Group")
+    HistoricalGroup = apps.get_model("accounts", "HistoricalGroup")
+    GroupPermissions = apps.get_model("accounts", "HistoricalGroup_permissions")
+    now = timezone.now()
+    for group in Group.objects.filter(name__in=ROLES):
+        row = HistoricalGroup.objects.create(
+            id=group.pk,
+            name=group.name,
+            history_date=now,
+            history_type="~",
+            history_change_reason=reason,
+        )
+        GroupPermissions.objects.bulk_create(
+            GroupPermissions(
+                history=row, group_id=group.pk, permission_id=link.permission_id, id=link.id
+            )
+            for link in Group.permissions.through.objects.filter(group_id=group.pk)
+        )

@@ -15,6 +15,7 @@ from accounts.officers import is_scrutiny_member_id, not_an_owner_message
 from config.dates import long_date
 from findings.models import Finding
 from inspections.models import AreaOfConcern
+from measures.models import Measure
 
 REFERENCE_PREFIX = "A-"
 
@@ -144,6 +145,12 @@ class ImprovementAction(models.Model):
     areas = models.ManyToManyField(
         AreaOfConcern, blank=True, related_name="actions", verbose_name="areas of concern"
     )
+    measures = models.ManyToManyField(
+        Measure,
+        blank=True,
+        related_name="actions",
+        help_text="The monthly figures that will show whether it has worked.",
+    )
     source = models.CharField(
         max_length=200, blank=True, help_text="Where the action came from, such as a report."
     )
@@ -179,7 +186,7 @@ class ImprovementAction(models.Model):
         "why the sign-off was withdrawn", blank=True, max_length=2000
     )
 
-    history = HistoricalRecords(m2m_fields=[findings, areas])
+    history = HistoricalRecords(m2m_fields=[findings, areas, measures])
 
     objects = ActionQuerySet.as_manager()
 

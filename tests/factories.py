@@ -2,6 +2,7 @@
 object they make has its history row, as real writes do."""
 
 import datetime
+from decimal import Decimal
 
 import factory
 from django.contrib.auth.models import Group
@@ -18,6 +19,7 @@ from inspections.models import (
     Visit,
     VisitArea,
 )
+from measures.models import Measure, MeasureValue, Unit
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -147,3 +149,29 @@ class EvidenceFactory(factory.django.DjangoModelFactory):
     title = "Audit summary"
     url = "https://council.example/audit-summary"
     added_by = factory.SelfAttribute("action.owner")
+
+
+class MeasureFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Measure
+        skip_postgeneration_save = True
+
+    title = factory.Sequence(lambda n: f"Children seen alone at assessment {n}")
+    unit = Unit.PERCENTAGE
+    higher_is_better = True
+    target = Decimal("90")
+    shareable_with_scrutiny = True
+
+    @factory.post_generation
+    def areas(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.areas.set(extracted)
+
+
+class MeasureValueFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = MeasureValue
+
+    measure = factory.SubFactory(MeasureFactory)
+    period = datetime.date(2024, 1, 1)
+    value = Decimal("80")

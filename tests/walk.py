@@ -328,6 +328,7 @@ def build_samples():
         Visit,
         VisitArea,
     )
+    from measures.models import Measure, MeasureValue
     from progress.models import FeedToken
 
     User = apps.get_model(settings.AUTH_USER_MODEL)
@@ -409,6 +410,29 @@ def build_samples():
     for action, finding in ((own, findings[0]), (other, findings[1])):
         action.findings.add(finding)
         action.areas.add(finding.area)
+    # A measure shared with councillors and one that is not, each with a figure.
+    measures = [
+        factories.MeasureFactory(
+            title="Children seen alone at assessment",
+            owner=users[OWNER],
+            areas=[areas[0]],
+            shareable_with_scrutiny=True,
+        ),
+        factories.MeasureFactory(
+            title="Average social work caseload",
+            unit="number",
+            higher_is_better=False,
+            target=18,
+            areas=[areas[1]],
+            shareable_with_scrutiny=False,
+        ),
+    ]
+    measure_values = [
+        factories.MeasureValueFactory(measure=measure, period=datetime.date(2024, 1, 1))
+        for measure in measures
+    ]
+    own.measures.add(measures[0])
+    other.measures.add(measures[1])
     updates = [
         factories.ActionUpdateFactory(action=own, shareable_with_scrutiny=True),
         factories.ActionUpdateFactory(action=other, shareable_with_scrutiny=False),
@@ -449,6 +473,8 @@ def build_samples():
         ImprovementAction: [own, other, ready],
         ActionUpdate: updates,
         Evidence: evidence,
+        Measure: measures,
+        MeasureValue: measure_values,
         FeedToken: feed_tokens,
         Group: list(
             Group.objects.filter(name__in=[IMPROVEMENT_TEAM, SENIOR_LEADER, SCRUTINY_MEMBER])
@@ -480,6 +506,10 @@ def build_samples():
         ImprovementAction: lambda: factories.ImprovementActionFactory(owner=users[OWNER]),
         ActionUpdate: lambda: factories.ActionUpdateFactory(action=own),
         Evidence: lambda: factories.EvidenceFactory(action=own),
+        Measure: lambda: factories.MeasureFactory(title="Withdrawn measure"),
+        MeasureValue: lambda: factories.MeasureValueFactory(
+            measure=measures[0], period=datetime.date(2023, 12, 1)
+        ),
     }
     for model, make_one in doomed.items():
         record = make_one()

@@ -86,6 +86,7 @@ LOCAL_APPS = [
     "accounts",
     "inspections",
     "findings",
+    "measures",
     "actions",
     "progress",
 ]
