@@ -20,6 +20,7 @@ from accounts.officers import not_an_owner_message, officers
 from accounts.people_forms import OfficerChoiceField
 from config.dates import long_date
 from findings.models import Finding
+from measures.models import Measure
 
 from . import uploads
 from .models import ActionUpdate, Evidence, Impact, ImprovementAction, Status
@@ -48,14 +49,16 @@ def owner_field(current=None, **kwargs):
 
 
 class FindingChoiceField(forms.ModelMultipleChoiceField):
-    """Findings to tick, shown one visit at a time (templates/actions/_findings_by_visit.html)."""
+    """Findings to tick, shown one visit at a time (templates/actions/_checkbox_groups.html)."""
+
+    empty_text = "No findings have been recorded yet. They are added from each visit's page."
 
     def label_from_instance(self, obj):
         return f"{obj.visit}: {obj.summary}"
 
     @cached_property
     def groups(self):
-        """[{"visit", "choices": [{"number", "value", "label", "hint"}]}], newest visit
+        """[{"heading", "choices": [{"number", "value", "label", "hint"}]}], newest visit
         first, in one query (the visit and the area come with each finding)."""
         groups, number = [], 0
         findings = self.queryset.select_related("visit", "area")
@@ -69,7 +72,41 @@ class FindingChoiceField(forms.ModelMultipleChoiceField):
                 choices.append(
                     {"number": number, "value": finding.pk, "label": finding.summary, "hint": hint}
                 )
-            groups.append({"visit": visit, "choices": choices})
+            groups.append({"heading": f"Findings of the {visit}", "choices": choices})
+        return groups
+
+
+class MeasureChoiceField(forms.ModelMultipleChoiceField):
+    """Measures to tick, shown under the area of concern they are first listed for
+    (templates/actions/_checkbox_groups.html), so a long list reads area by area."""
+
+    empty_text = "No measures have been recorded yet."
+
+    def label_from_instance(self, obj):
+        return obj.title
+
+    @cached_property
+    def groups(self):
+        """[{"heading", "choices": [{"number", "value", "label", "hint"}]}]: a group
+        per area in title order, then the measures of no area; each measure once,
+        under the first of its areas, its hint naming its unit and every area.
+        Two queries: the measures, then their areas."""
+        by_heading = {}
+        for measure in self.queryset.prefetch_related("areas"):
+            areas = sorted(area.title for area in measure.areas.all())
+            heading = f"Measures of {areas[0]}" if areas else "Measures of no area of concern"
+            hint = measure.get_unit_display()
+            if len(areas) > 1:
+                hint = f"{hint}, also for {'; '.join(areas[1:])}"
+            by_heading.setdefault((not areas, heading), []).append(
+                {"value": measure.pk, "label": measure.title, "hint": hint}
+            )
+        groups, number = [], 0
+        for (_no_area, heading), choices in sorted(by_heading.items()):
+            for choice in choices:
+                number += 1
+                choice["number"] = number
+            groups.append({"heading": heading, "choices": choices})
         return groups
 
 
@@ -97,6 +134,7 @@ class ImprovementActionForm(AuditedModelForm):
             "due_date",
             "completed_on",
             "success_measure",
+            "measures",
         ]
         widgets = {"areas": forms.CheckboxSelectMultiple}
         error_messages = {
@@ -120,6 +158,17 @@ class ImprovementActionForm(AuditedModelForm):
             label="Findings it responds to",
             help_text="Select all that apply. Findings are added from each visit's page.",
         )
+        self.fields["measures"] = MeasureChoiceField(
+            queryset=Measure.objects.order_by("title"),
+            required=False,
+            widget=forms.CheckboxSelectMultiple,
+            label="How we will know it has worked",
+            help_text="Select the measures whose monthly figures should show its impact.",
+            error_messages={
+                "invalid_choice": "A measure you chose has since been removed. Choose again",
+                "invalid_pk_value": "A measure you chose has since been removed. Choose again",
+            },
+        )
         self.fields["areas"].label = "Areas of concern it responds to"
         self.fields["areas"].help_text = "Select all that apply."
         self.fields["areas"].required = False
@@ -127,7 +176,7 @@ class ImprovementActionForm(AuditedModelForm):
             "title",
             "description",
             "owner",
-            Field("findings", template="actions/_findings_by_visit.html"),
+            Field("findings", template="actions/_checkbox_groups.html"),
             "areas",
             "source",
             "priority",
@@ -138,6 +187,7 @@ class ImprovementActionForm(AuditedModelForm):
             Field("confirm_overdue", template="actions/_confirm_overdue.html"),
             "completed_on",
             "success_measure",
+            Field("measures", template="actions/_checkbox_groups.html"),
         )
         self.asks_about_overdue = False
 
