@@ -61,6 +61,7 @@ OWNER_SHARE = 20  # one owner per this many actions
 MEAN_UPDATES = 5
 BATCH = 5_000
 AUTHORITY = "Synthetic County Council"
+DATA_SET_NOTE = "Synthetic data set"
 
 THEMES = [
     "Help and protection at the front door",
@@ -153,8 +154,12 @@ def _next_reference_number():
     return int(reference[len(REFERENCE_PREFIX) :])
 
 
-def build(actions, *, today=None, seed=2024, stdout=None):
-    """Add ``actions`` synthetic actions and the records around them; returns counts."""
+def build(actions, *, today=None, seed=2024, stdout=None, grow=False):
+    """Add ``actions`` synthetic actions and the records around them; returns counts.
+
+    With ``grow``, the new actions answer the areas and findings of the data set
+    built last, if there is one, instead of a new inspection's: the actions grow
+    and the visits and areas stay as they were, as a page timed at two sizes needs."""
     today = today or timezone.localdate()
     # Synthetic records for benchmarks, the same on every run: not a secret.
     rng = random.Random(seed)  # nosec B311
@@ -165,9 +170,16 @@ def build(actions, *, today=None, seed=2024, stdout=None):
             stdout.write(message)
 
     with transaction.atomic():
-        inspection, areas, visits = _build_inspection_areas_visits(today, rng, run)
-        findings, ratings = _build_findings_and_ratings(visits, areas, rng)
-        say(f"{len(visits)} visits, {len(areas)} areas, {len(findings)} findings")
+        latest = _latest_data_set() if grow else None
+        if latest is not None:
+            areas, findings = latest
+            added = Built(0, 0, 0, visits=0, areas=0, findings=0, ratings=0)
+            say(f"adding to the {len(areas)} areas and {len(findings)} findings built before")
+        else:
+            _inspection, areas, visits = _build_inspection_areas_visits(today, rng, run)
+            findings, ratings = _build_findings_and_ratings(visits, areas, rng)
+            added = Built(0, 0, 0, len(visits), len(areas), len(findings), len(ratings))
+            say(f"{len(visits)} visits, {len(areas)} areas, {len(findings)} findings")
         owners = _build_owners(max(actions // OWNER_SHARE, 1), run)
         say(f"{len(owners)} owners")
     made_actions = made_updates = 0
@@ -188,10 +200,10 @@ def build(actions, *, today=None, seed=2024, stdout=None):
         actions=made_actions,
         owners=len(owners),
         updates=made_updates,
-        visits=len(visits),
-        areas=len(areas),
-        findings=len(findings),
-        ratings=len(ratings),
+        visits=added.visits,
+        areas=added.areas,
+        findings=added.findings,
+        ratings=added.ratings,
     )
 
 
@@ -237,6 +249,20 @@ def refresh_statistics():
             cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")  # nosec B608
 
 
+def _latest_data_set():
+    """The areas and findings of the synthetic data set built last, or None."""
+    inspection = (
+        Inspection.objects.filter(authority__name=AUTHORITY, notes__startswith=DATA_SET_NOTE)
+        .order_by("-pk")
+        .first()
+    )
+    if inspection is None:
+        return None
+    areas = list(AreaOfConcern.objects.filter(identified_at=inspection).order_by("pk"))
+    findings = list(Finding.objects.filter(visit__follows=inspection).order_by("pk"))
+    return areas, findings
+
+
 def _build_inspection_areas_visits(today, rng, run):
     authority, _ = LocalAuthority.objects.get_or_create(name=AUTHORITY)
     first_visit = today - datetime.timedelta(days=91 * VISITS)
@@ -246,7 +272,7 @@ def _build_inspection_areas_visits(today, rng, run):
         start_date=first_visit - datetime.timedelta(days=120),
         end_date=first_visit - datetime.timedelta(days=109),
         published_on=first_visit - datetime.timedelta(days=60),
-        notes=f"Synthetic data set {run}",
+        notes=f"{DATA_SET_NOTE} {run}",
     )
     inspection.save()
     Judgement(inspection=inspection, area=Judgement.Area.OVERALL, grade=Grade.INADEQUATE).save()

@@ -90,3 +90,14 @@ def test_it_brings_the_planners_statistics_up_to_date(seeded):
                 ["actions_improvementaction"],
             )
             assert cursor.fetchone()[0] == ImprovementAction.objects.count()
+
+
+def test_growing_adds_actions_to_the_areas_and_findings_built_before(seeded):
+    from progress import bulk
+
+    built = bulk.build(200, grow=True)
+    assert (built.visits, built.areas, built.findings) == (0, 0, 0)
+    assert ImprovementAction.objects.count() == 600
+    assert Visit.objects.count() == 30
+    assert AreaOfConcern.objects.count() == 40
+    assert not ImprovementAction.objects.filter(areas__isnull=True).exists()

@@ -28,53 +28,35 @@ import statistics
 import subprocess  # nosec B404  # starts a Celery worker: fixed arguments, no shell
 import sys
 import time
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager
 
 from django.conf import settings
-from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.test import Client
-from django.test.utils import override_settings
-from django.urls import NoReverseMatch, reverse
 
 from accounts.audit import save_as
-from accounts.models import User
 from accounts.roles import SCRUTINY_MEMBER, SENIOR_LEADER
 from actions.models import ImprovementAction, Status
 from config.celery_app import app as celery_app
 from progress import bulk, dashboard, tasks
 
-DASHBOARD_P95_GOAL_MS = 150
-WARM_UP = 2
+from ._page_timing import (
+    DASHBOARD_P95_GOAL_MS,
+    WARM_UP,
+    QueryCounter,
+    benchmark_user,
+    measure,
+    percentile,
+    quiet_server,
+)
+from ._page_timing import url_or_none as _url
+
 REFRESH_RUNS = 7
 AFTER_A_CHANGE = "dashboard, just after a change"
 REFRESH_TASK = "dashboard refresh task"
 # What the page says while it shows figures a change has overtaken.
 NOT_YET_REFRESHED = "being brought up to date"
-
-
-class QueryCounter:
-    def __init__(self):
-        self.count = 0
-
-    def __call__(self, execute, sql, params, many, context):
-        self.count += 1
-        return execute(sql, params, many, context)
-
-
-def percentile(values, share):
-    ordered = sorted(values)
-    index = min(len(ordered) - 1, max(0, round(share * len(ordered) + 0.5) - 1))
-    return ordered[index]
-
-
-def _url(name, query="", **kwargs):
-    """The page's URL, or None where that part of the service is not built."""
-    try:
-        return reverse(name, kwargs=kwargs or None) + query
-    except NoReverseMatch:
-        return None
 
 
 class Command(BaseCommand):
@@ -104,36 +86,15 @@ class Command(BaseCommand):
             bulk.build(actions - present, stdout=self.stdout)
         else:
             self.stdout.write(f"reusing the {present:,} actions present")
-        leader = self._user("benchmark-leader@synthetic.example", SENIOR_LEADER)
-        councillor = self._user("benchmark-councillor@synthetic.example", SCRUTINY_MEMBER)
+        leader = benchmark_user("benchmark-leader@synthetic.example", SENIOR_LEADER)
+        councillor = benchmark_user("benchmark-councillor@synthetic.example", SCRUTINY_MEMBER)
         # The admin opens to system administrators only.
-        administrator = self._user("benchmark-admin@synthetic.example", None, administers=True)
+        administrator = benchmark_user("benchmark-admin@synthetic.example", None, administers=True)
 
-        with self._quiet_server():
+        with quiet_server():
             wanted = [name.strip() for name in only.split(",") if name.strip()]
             results = self._measure_all(leader, councillor, administrator, requests, wanted)
         self._report(results, requests)
-
-    @staticmethod
-    def _user(email, role, administers=False):
-        user, created = User.objects.get_or_create(
-            email=email,
-            defaults={
-                "full_name": f"Benchmark {role or 'system administrator'}",
-                "is_staff": administers,
-                "is_superuser": administers,
-            },
-        )
-        if created and role:
-            user.groups.add(Group.objects.get(name=role))
-        return user
-
-    @contextmanager
-    def _quiet_server(self):
-        # As in production: no query log kept in memory, and the test client's
-        # host name accepted.
-        with override_settings(DEBUG=False, ALLOWED_HOSTS=["testserver"]):
-            yield
 
     def _pages(self):
         area = ImprovementAction.areas.through.objects.values_list("areaofconcern_id", flat=True)
@@ -313,36 +274,11 @@ class Command(BaseCommand):
             worker.terminate()
             worker.wait(timeout=30)
 
-    def _measure(self, client, url, requests, before=None, around=None):
-        """p50, p95 and the most queries of ``requests`` views. ``around``, if
-        given, is a context manager entered for each view, outside the timing;
-        then the views that showed figures not yet brought up to date are counted."""
-        times, queries, stale = [], [], 0
-        for number in range(WARM_UP + requests):
-            if before is not None:
-                before()
-            counter = QueryCounter()
-            with around() if around else nullcontext():
-                with connection.execute_wrapper(counter):
-                    started = time.perf_counter()
-                    response = client.get(url)
-                    if response.streaming:
-                        b"".join(response.streaming_content)
-                    elapsed = time.perf_counter() - started
-                if around and NOT_YET_REFRESHED in response.content.decode():
-                    stale += 1
-            if response.status_code != 200:
-                # One broken page should not lose the figures of the others.
-                return {"error": f"answered {response.status_code}"}
-            if number >= WARM_UP:
-                times.append(elapsed * 1000)
-                queries.append(counter.count)
-        return {
-            "p50": statistics.median(times),
-            "p95": percentile(times, 0.95),
-            "queries": max(queries),
-            "stale": stale,
-        }
+    @staticmethod
+    def _measure(client, url, requests, before=None, around=None):
+        # Only a view after a change can show figures it has overtaken.
+        marker = NOT_YET_REFRESHED if around else None
+        return measure(client, url, requests, before, around, stale_marker=marker)
 
     def _report(self, results, requests):
         self.stdout.write("")
