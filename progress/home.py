@@ -19,6 +19,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.db.models import Count, Exists, OuterRef
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
@@ -252,7 +253,11 @@ def councillor_section(user, today):
         .first()
     )
     return {
-        "latest_letter": visible_visits.order_by("-published_on", "-start_date", "-pk").first(),
+        # The newest letter by when it came out, or was written, or the visit began:
+        # older records say a letter is published without saying when.
+        "latest_letter": visible_visits.order_by(
+            Coalesce("published_on", "letter_date", "start_date").desc(), "-pk"
+        ).first(),
         "last_pack": last_pack,
         "moved": areas_moved_since(user, last_pack),
         "next_pack": CommitteePack.objects.filter(committee_date__gt=today)

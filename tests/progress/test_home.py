@@ -249,6 +249,31 @@ def test_a_councillor_sees_only_published_letters_and_ratings(client, scrutiny_m
     assert "Your actions" not in html
 
 
+def test_a_councillors_latest_letter_is_the_newest_even_when_its_publication_date_is_unknown(
+    client, scrutiny_member
+):
+    # Older records say a letter is out without saying when it came out: the newest
+    # letter is still the newest, on either database (they sort a missing date
+    # at opposite ends).
+    older = visit(-400, published=-350)
+    newer = visit(-100)
+    newer.is_published = True
+    newer.save()
+    factories.VisitFactory(
+        start_date=days(-10),
+        end_date=days(-9),
+        letter_date=None,
+        is_published=False,
+        published_on=None,
+    )
+
+    councillor = section(home(client, scrutiny_member), "home-councillor")
+    latest = re.search(r"The latest published letter.*?href=\"([^\"]+)\"", councillor, re.S)
+
+    assert latest.group(1) == reverse("progress:letter_detail", args=[newer.pk])
+    assert reverse("progress:letter_detail", args=[older.pk]) not in councillor
+
+
 def test_a_councillor_sees_areas_moved_since_the_last_pack_and_the_next_pack(
     client, scrutiny_member, improvement_officer
 ):
