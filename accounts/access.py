@@ -10,6 +10,9 @@ Verbs:
 - ``post_update``: post a progress update or evidence on an action;
 - ``sign_off``: a senior leader signing off that an action's impact is shown;
 - ``withdraw_sign_off``: a senior leader taking back a sign-off, with a reason;
+- ``enter_figures``: enter or correct measures' monthly figures: the improvement
+  team for every measure, and an officer for the measures they supply (``obj`` a
+  measure, or the Measure class for "any at all");
 - ``view_history`` and ``restore``: the audit trail and bringing back a deleted record;
 - ``view_dashboard``: the senior leaders' dashboard of internal figures (senior
   leaders and the improvement team);
@@ -37,6 +40,7 @@ WRITE_VERBS = {
     "change",
     "delete",
     "post_update",
+    "enter_figures",
     "sign_off",
     "withdraw_sign_off",
     "restore",
@@ -97,6 +101,19 @@ def is_own_action(user, obj):
     return not isinstance(obj, type) and getattr(obj, "owner_id", None) == user.pk
 
 
+def may_enter_every_measure(user):
+    return user.has_perm("measures.add_measurevalue") and user.has_perm(
+        "measures.change_measurevalue"
+    )
+
+
+def supplies_measures(user):
+    """Whether ``user`` is named as the officer who supplies any measure's figures."""
+    if not hasattr(user, "_supplies_measures"):
+        user._supplies_measures = user.supplied_measures.exists()
+    return user._supplies_measures
+
+
 def may(user, verb, obj=None):
     # A misspelt verb is a bug to hear about at once, whoever is signed in, not a
     # silent "no" that only shows when someone with a role tries it.
@@ -122,6 +139,13 @@ def may(user, verb, obj=None):
         if isinstance(obj, type):
             return False
         return is_own_action(user, obj) or user.has_perm("actions.change_improvementaction")
+    if verb == "enter_figures":
+        # Whoever supplies a measure's figure each month enters it, with no role needed.
+        if may_enter_every_measure(user):
+            return True
+        if obj is None or isinstance(obj, type):
+            return supplies_measures(user)
+        return getattr(obj, "owner_id", None) == user.pk
     if verb == "sign_off":
         return user.has_perm(SIGN_OFF_IMPACT) and (
             obj is None or isinstance(obj, type) or obj.ready_for_sign_off

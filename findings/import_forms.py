@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.forms import formset_factory
 
 from accounts.forms import GovukDateField
+from config.words import size_in_words
 from inspections.forms import whole_number_input
 from inspections.models import Grade, Inspection, JudgementArea, LocalAuthority, Visit
 
@@ -53,11 +54,7 @@ class GovukFormMixin:
 
 
 def size_limit_label():
-    """10485760 -> "10MB", as the Design System writes sizes."""
-    limit = settings.IMPORT_MAX_BYTES
-    if limit >= 1024 * 1024:
-        return f"{limit / (1024 * 1024):g}MB"
-    return f"{max(limit // 1024, 1)}KB"
+    return size_in_words(settings.IMPORT_MAX_BYTES)
 
 
 def _read_upload(upload):

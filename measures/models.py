@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from accounts.access import may, may_enter_every_measure
 from accounts.officers import is_scrutiny_member_id
 from inspections.models import AreaOfConcern, VisibleQuerySet
 
@@ -39,6 +40,14 @@ def this_month(today=None):
 class MeasureQuerySet(VisibleQuerySet):
     # Councillors see a measure only once the council has chosen to share it.
     published = Q(shareable_with_scrutiny=True)
+
+    def enterable_by(self, user):
+        """The measures whose figures ``user`` may enter (accounts.access, "enter_figures")."""
+        if not may(user, "enter_figures", Measure):
+            return self.none()
+        if may_enter_every_measure(user):
+            return self.all()
+        return self.filter(owner=user)
 
 
 class MeasureValueQuerySet(VisibleQuerySet):

@@ -242,6 +242,9 @@ FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o750
 # a thirty-page report PDF is about 1 MB, so 10 MB leaves room without letting a
 # huge file tie up a worker while its text is extracted.
 IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=10 * 1024 * 1024)
+# Files of measures' monthly figures (measures/figures_file.py), CSV or XLSX: two
+# hundred measures over five years is well under 1 MB as either.
+MEASURES_IMPORT_MAX_BYTES = env.int("MEASURES_IMPORT_MAX_BYTES", default=2 * 1024 * 1024)
 # Reading a document (findings.tasks.read_document) stops after this many seconds:
 # checked as it reads, in-process or on a worker, whose Celery limits (a little
 # longer) stop a reading stuck inside one page. Well under gunicorn's timeout
