@@ -12,6 +12,7 @@ MENU = [
     ("Inspections", "inspections:inspection_list", lambda user: _may_view(user, "inspection")),
     ("Visits", "inspections:visit_list", lambda user: _may_view(user, "visit")),
     ("Areas of concern", "inspections:area_list", lambda user: _may_view(user, "areaofconcern")),
+    ("Measures", "measures:measure_list", lambda user: _may_view(user, "measure")),
     ("Actions", "actions:action_list", lambda user: _may_view(user, "improvementaction")),
     ("Progress", "progress:scrutiny_matrix", lambda user: _may_view(user, "visit")),
     ("My actions", "actions:my_actions", lambda user: not _is_read_only(user)),

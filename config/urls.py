@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("inspections.urls")),
     path("", include("findings.urls")),
+    path("", include("measures.urls")),
     path("", include("actions.urls")),
     path("", include("progress.urls")),
     path(settings.ADMIN_URL, admin.site.urls),

@@ -32,3 +32,17 @@ def format_figure(figure, unit):
 def month_name(period):
     """ "December 2026": a measure's month, as GOV.UK writes a month."""
     return f"{MONTHS[period.month - 1]} {period.year}"
+
+
+# The demonstration's measures carry this as their source, and every page that
+# shows their figures says so (templates/measures/_illustrative.html): the
+# published documents the demonstration is built from give no monthly figures.
+ILLUSTRATIVE_SOURCE = "Illustrative figures for the demonstration, not the council's own"
+
+
+def is_illustrative(measure):
+    return measure.source == ILLUSTRATIVE_SOURCE
+
+
+def any_illustrative(measures):
+    return any(is_illustrative(measure) for measure in measures)

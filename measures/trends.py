@@ -29,6 +29,8 @@ from django.db.models import F, Window
 from django.db.models.functions import RowNumber
 from django.utils.html import format_html, format_html_join
 
+from config.svg import BLUE, DARK_GREY
+
 from .figures import format_figure, month_name
 from .models import MeasureValue, this_month
 
@@ -72,7 +74,17 @@ def direction(measure, figure, earlier):
     return "better" if rose == measure.higher_is_better else "worse"
 
 
-DIRECTION_WORDS = {"better": "Better", "worse": "Worse", "same": "No change"}
+DIRECTION_WORDS = {"better": "Better than", "worse": "Worse than", "same": "The same as"}
+RAG_LABELS = {"red": "Red", "amber": "Amber", "green": "Green", "none": "No rating"}
+
+
+def change_in_words(latest, earlier_direction, earlier_period):
+    """ "Better than October 2026", "No figure for November 2025", or "" before any figure."""
+    if latest is None:
+        return ""
+    if earlier_direction is None:
+        return f"No figure for {month_name(earlier_period)}"
+    return f"{DIRECTION_WORDS[earlier_direction]} {month_name(earlier_period)}"
 
 
 @dataclass
@@ -90,6 +102,27 @@ class MeasureSummary:
     @property
     def off_target_three_months(self):
         return self.months_off_target >= OFF_TARGET_RUN
+
+    @property
+    def rag_label(self):
+        return RAG_LABELS[self.rag]
+
+    @property
+    def month_change(self):
+        period = months_before(self.latest.period, 1) if self.latest else None
+        return change_in_words(self.latest, self.direction_month, period)
+
+    @property
+    def year_change(self):
+        period = months_before(self.latest.period, 12) if self.latest else None
+        return change_in_words(self.latest, self.direction_year, period)
+
+    @property
+    def off_target_words(self):
+        """ "Off target 3 months running" from the third month on, else ""."""
+        if not self.off_target_three_months:
+            return ""
+        return f"Off target {self.months_off_target} months running"
 
     @property
     def latest_figure(self):
@@ -185,8 +218,8 @@ def summarise(measures, today=None):
 SPARK_WIDTH = 120
 SPARK_HEIGHT = 32
 SPARK_PAD = 4
-LINE_COLOUR = "#1d70b8"
-TARGET_COLOUR = "#505a5f"
+LINE_COLOUR = BLUE
+TARGET_COLOUR = DARK_GREY
 
 SPARK_SVG = (
     '<svg class="app-sparkline" role="img" aria-label="{0}" width="{1}" height="{2}" '

@@ -15,12 +15,12 @@ from dataclasses import dataclass
 
 from django.utils.html import format_html, format_html_join
 
+from config.svg import BLUE, FONT_SIZE, LINE_HEIGHT, ORANGE, RAG_COLOURS, svg_open
+
 # The charts fill the width of their column, whatever it is: across the page are
 # percentages, so that the labels keep the page's own font size (16px, as the
 # tables beside them) rather than shrinking with the drawing on a phone.
 # Down the page, lengths are in pixels.
-FONT_SIZE = 16
-LINE_HEIGHT = 20
 BAR_HEIGHT = 22
 BAR_GAP = 14
 # The longest bar leaves room for its number after it.
@@ -30,10 +30,9 @@ VALUE_GAP = 6  # pixels between a bar and its number
 # many characters as fit on a line of the narrowest column the chart is in.
 LABEL_CHARACTERS = 32
 
-# GOV.UK Design System colours; RAG bars in their own colours.
-BAR_COLOUR = "#1d70b8"
-SECOND_COLOUR = "#f47738"
-RAG_COLOURS = {"red": "#d4351c", "amber": "#f47738", "green": "#00703c", "none": "#505a5f"}
+# GOV.UK Design System colours (config/svg.py); RAG bars in their own colours.
+BAR_COLOUR = BLUE
+SECOND_COLOUR = ORANGE
 
 
 @dataclass
@@ -48,12 +47,9 @@ class Bar:
 
     @property
     def lines(self):
-        return (
-            textwrap.wrap(
-                self.label, LABEL_CHARACTERS, break_on_hyphens=False, break_long_words=False
-            )
-            or [""]
-        )
+        return textwrap.wrap(
+            self.label, LABEL_CHARACTERS, break_on_hyphens=False, break_long_words=False
+        ) or [""]
 
     @property
     def bar_y(self):
@@ -107,11 +103,6 @@ def bar_chart(chart_id, title, rows, colours=None):
 
 
 # The table beside each chart carries the same numbers and the links.
-SVG_OPEN = (
-    '<svg class="app-chart" role="img" aria-labelledby="{0}-title {0}-desc" '
-    'width="100%" height="{1}" focusable="false">'
-    '<title id="{0}-title">{2}</title><desc id="{0}-desc">{3}</desc>'
-)
 LABEL_LINE = '<text x="0" y="{0}" class="app-chart__label">{1}</text>'
 BAR = (
     '<rect x="0" y="{0}" width="{1}%" height="{2}" fill="{3}"></rect>'
@@ -121,9 +112,7 @@ NO_BARS = '<text x="0" y="{}" class="app-chart__label">{}</text>'
 
 
 def _svg_open(chart):
-    return format_html(
-        SVG_OPEN, chart["id"], chart["height"], chart["title"], chart["description"]
-    )
+    return svg_open(chart["id"], chart["height"], chart["title"], chart["description"])
 
 
 def _label_lines(bar):

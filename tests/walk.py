@@ -431,6 +431,13 @@ def build_samples():
         factories.MeasureValueFactory(measure=measure, period=datetime.date(2024, 1, 1))
         for measure in measures
     ]
+    # Two more months each, so a measure's chart draws its lines and marks the
+    # published visit's month (March 2024); the walk visits the first month's pages.
+    for measure in measures:
+        for month, figure in ((2, 84), (3, 88)):
+            factories.MeasureValueFactory(
+                measure=measure, period=datetime.date(2024, month, 1), value=figure
+            )
     own.measures.add(measures[0])
     other.measures.add(measures[1])
     updates = [
