@@ -321,6 +321,11 @@ def shown(model_field, value, records):
         return records.name(model_field.related_model, value)
     if value is None or value == "":
         return NOT_SET
+    # A model may say how its own fields read (a measure's month as "March 2024"):
+    # accounts cannot import the apps below it, so it asks the model.
+    in_words = getattr(model_field.model, "history_in_words", None)
+    if in_words is not None and (words := in_words(model_field.name, value)) is not None:
+        return words
     if model_field.choices:
         return str(dict(model_field.flatchoices).get(value, value))
     if isinstance(value, bool):

@@ -21,6 +21,7 @@ from inspections.models import AreaOfConcern, VisibleQuerySet
 # Figures are kept to two decimal places: enough for a rate per 10,000 children
 # or an average caseload, and exact, so a re-imported file compares equal.
 FIGURE = {"max_digits": 12, "decimal_places": 2}
+FIGURE_FIELDS = ("value", "england", "neighbours")
 
 
 class Unit(models.TextChoices):
@@ -112,6 +113,13 @@ class Measure(models.Model):
     def get_absolute_url(self):
         return reverse("measures:measure_detail", args=[self.pk])
 
+    @staticmethod
+    def history_in_words(field_name, value):
+        """How the audit log writes this field's value, or None for its usual way."""
+        from .figures import plain_number  # figures.py reads Unit from this module
+
+        return plain_number(value) if field_name == "target" else None
+
     @property
     def visible_to_scrutiny(self):
         return self.shareable_with_scrutiny
@@ -192,6 +200,18 @@ class MeasureValue(models.Model):
 
     def __str__(self):
         return f"{self.measure}: {self.period:%B %Y}"
+
+    @staticmethod
+    def history_in_words(field_name, value):
+        """How the audit log writes this field's value, or None for its usual way."""
+        # figures.py reads Unit from this module: imported when first needed.
+        from .figures import month_name, plain_number
+
+        if field_name == "period":
+            return month_name(value)
+        if field_name in FIGURE_FIELDS:
+            return plain_number(value)
+        return None
 
     @property
     def visible_to_scrutiny(self):
