@@ -22,6 +22,7 @@ import datetime
 import io
 import itertools
 from dataclasses import dataclass
+from decimal import Decimal
 from operator import attrgetter
 from typing import Any
 
@@ -406,9 +407,6 @@ class RatingsTable(Table):
         ]
 
 
-TABLES = {table.name: table for table in (ActionsTable, FindingsTable, RatingsTable)}
-
-
 # Cells
 
 
@@ -469,6 +467,9 @@ def xlsx_cell(value):
 
 
 def json_value(value):
+    if isinstance(value, Decimal):
+        # A number to a reporting tool, as in the workbook: figures have two places.
+        return float(value)
     if isinstance(value, datetime.datetime):
         return _local(value).isoformat()
     if isinstance(value, datetime.date):

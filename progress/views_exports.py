@@ -10,6 +10,7 @@ from django.views import View
 from accounts.mixins import PermissionMixin
 
 from . import exports, feeds
+from .measure_exports import MeasureValuesTable
 from .models import FeedToken
 
 FEED_PAGE_SIZE = 500
@@ -62,6 +63,11 @@ class FindingsExportView(ExportView):
 class RatingsExportView(ExportView):
     table_class = exports.RatingsTable
     model = exports.RatingsTable.model
+
+
+class MeasureValuesExportView(ExportView):
+    table_class = MeasureValuesTable
+    model = MeasureValuesTable.model
 
 
 # Feeds
@@ -142,6 +148,10 @@ class FindingsFeedView(FeedView):
 
 class RatingsFeedView(FeedView):
     table_class = exports.RatingsTable
+
+
+class MeasureValuesFeedView(FeedView):
+    table_class = MeasureValuesTable
 
 
 class CalendarFeedView(View):

@@ -25,7 +25,7 @@ from accounts.access import is_improvement_team, may
 from accounts.audit import save_as
 from accounts.mixins import PageTitleMixin
 
-from . import exports
+from . import export_tables
 from .models import FeedToken
 
 FEED_URL_NAMES = {
@@ -33,6 +33,7 @@ FEED_URL_NAMES = {
         ("Actions", "progress:feed_actions"),
         ("Findings", "progress:feed_findings"),
         ("Area ratings", "progress:feed_ratings"),
+        ("Measures' monthly values", "progress:feed_measure_values"),
     ],
     FeedToken.Purpose.CALENDAR: [("My actions' due dates", "progress:feed_calendar")],
 }
@@ -40,11 +41,14 @@ EXPORT_URL_NAMES = {
     "actions": "progress:export_actions",
     "findings": "progress:export_findings",
     "area-ratings": "progress:export_ratings",
+    "measure-values": "progress:export_measure_values",
 }
 
 
 def readable_tables(user):
-    return [table_class for table_class in exports.TABLES.values() if table_class(user).allowed()]
+    return [
+        table_class for table_class in export_tables.TABLES.values() if table_class(user).allowed()
+    ]
 
 
 def purposes_for(user):
@@ -117,7 +121,7 @@ class TokenListView(LoginRequiredMixin, PageTitleMixin, TemplateView):
             ),
             downloads=[
                 (table_class.title, EXPORT_URL_NAMES[table_class.name])
-                for table_class in exports.TABLES.values()
+                for table_class in export_tables.TABLES.values()
                 if table_class.name in readable
             ],
             data_feed_urls=feed_urls(self.request, FeedToken.Purpose.DATA_FEED) if readable else [],

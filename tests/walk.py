@@ -71,6 +71,7 @@ TOKEN_PAGES = {
     "progress:feed_actions",
     "progress:feed_findings",
     "progress:feed_ratings",
+    "progress:feed_measure_values",
     "progress:feed_calendar",
 }
 # Views written as functions say little about themselves: they are taken to read
@@ -90,7 +91,12 @@ CONTENT_TYPE_PARAMS = {"content_type", "content_type_id", "content_type_pk", "ct
 KWARGS_OVERRIDES: dict = {
     # Each download, as a CSV file and as a workbook.
     **dict.fromkeys(
-        ["progress:export_actions", "progress:export_findings", "progress:export_ratings"],
+        [
+            "progress:export_actions",
+            "progress:export_findings",
+            "progress:export_ratings",
+            "progress:export_measure_values",
+        ],
         lambda samples: [{"file_format": "csv"}, {"file_format": "xlsx"}],
     ),
     # The admin's page of each app with models in the admin.
