@@ -3,9 +3,10 @@ once and kept.
 
 ``freeze`` computes everything a pack shows into its ``snapshot`` (plain JSON):
 the ratings matrix as at the committee's date, the RAG summary as at that date,
-each action's progress, and what changed since the previous pack, read from the
-history. The pack's pages render from the snapshot alone, so later edits to
-actions, ratings or updates never change a pack that has gone to councillors.
+each action's progress, the shared measures' figures (``progress.pack_measures``)
+and what changed since the previous pack, read from the history. The pack's
+pages render from the snapshot alone, so later edits to actions, ratings,
+updates or figures never change a pack that has gone to councillors.
 
 Actions' status and due dates are as recorded when the pack is frozen; their RAG
 is worked out as at the committee's date; an update counts if it was shared with
@@ -25,9 +26,11 @@ from findings.models import AreaRating
 from inspections.models import AreaOfConcern, Visit
 
 from .models import CommitteePack
+from .pack_measures import measures_as_at
 from .scrutiny import RATING_LABELS, SCRUTINY_VIEW, action_progress, matrix_as_at
 
-SNAPSHOT_VERSION = 1
+# 2: the shared measures are frozen too (``measures``); a version 1 pack has none.
+SNAPSHOT_VERSION = 2
 STATUS_LABELS = dict(Status.choices)
 
 
@@ -65,6 +68,7 @@ def snapshot(pack):
         "matrix": matrix_as_at(day),
         "rag_summary": rag_summary(day),
         "actions": action_progress(ImprovementAction.objects.all(), today=day),
+        "measures": measures_as_at(day, previous.snapshot if previous else None),
         "previous": None
         if previous is None
         else {

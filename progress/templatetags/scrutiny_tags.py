@@ -2,8 +2,15 @@
 dates), in templates."""
 
 import datetime
+from decimal import Decimal
+from types import SimpleNamespace
 
 from django import template
+
+from measures.models import Unit
+
+# A frozen measure keeps its unit's label; the figures are written from its code.
+UNIT_CODES = {label: code for code, label in Unit.choices}
 
 register = template.Library()
 
@@ -42,3 +49,18 @@ RATING_TAGS = {
 def rating_tag(value):
     """The GOV.UK tag colour for a rating's value (grey for "not assessed")."""
     return RATING_TAGS.get(value, "govuk-tag--grey")
+
+
+@register.filter
+def frozen_sparkline(entry):
+    """A frozen measure's small trend (``progress.pack_measures``), drawn from the
+    figures the snapshot keeps, with its text alternative."""
+    from measures.trends import sparkline_svg  # only the pages with measures need it
+
+    unit = UNIT_CODES.get(entry.get("unit"))
+    values = [
+        SimpleNamespace(period=datetime.date.fromisoformat(period), value=Decimal(figure))
+        for period, figure in entry.get("recent") or []
+    ]
+    target = entry.get("target_value")
+    return sparkline_svg(values, unit=unit, target=Decimal(target) if target else None)
