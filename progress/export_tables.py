@@ -5,6 +5,5 @@ from .exports import ActionsTable, FindingsTable, RatingsTable
 from .measure_exports import MeasureValuesTable
 
 TABLES = {
-    table.name: table
-    for table in (ActionsTable, FindingsTable, RatingsTable, MeasureValuesTable)
+    table.name: table for table in (ActionsTable, FindingsTable, RatingsTable, MeasureValuesTable)
 }

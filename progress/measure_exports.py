@@ -15,11 +15,9 @@ from django.utils.functional import cached_property
 
 from inspections.models import AreaOfConcern
 from measures.models import Measure, MeasureValue
-from measures.trends import rag
+from measures.trends import RAG_LABELS, rag
 
 from .exports import Column, Table
-
-RAG_WORDS = {"red": "Red", "amber": "Amber", "green": "Green", "none": "No target"}
 
 
 class MeasureValuesTable(Table):
@@ -63,6 +61,9 @@ class MeasureValuesTable(Table):
                 "higher_is_better", "Higher is better", lambda row: row.measure.higher_is_better
             ),
             Column("target", "Target", lambda row: row.measure.target),
-            Column("rag", "RAG", lambda row: RAG_WORDS[rag(row.measure, row.value)]),
+            Column("rag", "RAG", lambda row: RAG_LABELS[rag(row.measure, row.value)]),
             Column("areas_of_concern", "Areas of concern", self._areas),
+            # Says so where the figures are the demonstration's, not the council's.
+            Column("source", "Source", lambda row: row.measure.source),
+            Column("url", "Link", lambda row: self.address(row.measure)),
         ]

@@ -12,13 +12,23 @@ then with what they are shown now.
 
 from decimal import Decimal
 
-from measures.figures import format_figure, month_name, plain_number
+from measures.figures import format_figure, is_illustrative, month_name, plain_number
 from measures.models import Measure, Unit
-from measures.trends import DIRECTION_WORDS, direction, summarise
+from measures.trends import RAG_LABELS, direction, summarise
 
 from .scrutiny import SCRUTINY_VIEW
 
-RAG_WORDS = {"red": "Red", "amber": "Amber", "green": "Green", "none": "No target"}
+MOVED_WORDS = {"better": "Better", "worse": "Worse"}
+
+
+def measures_snapshot(day, previous_snapshot=None):
+    """The pack snapshot's ``measures`` and whether any of their figures are the
+    demonstration's illustrative ones (said on the pack, as on every page)."""
+    measures = measures_as_at(day, previous_snapshot)
+    return {
+        "measures": measures,
+        "measures_illustrative": any(entry["illustrative"] for entry in measures),
+    }
 
 
 def measures_as_at(day, previous_snapshot=None):
@@ -38,12 +48,13 @@ def _frozen(summary, earlier_entries):
     entry = {
         "pk": measure.pk,
         "title": measure.title,
+        "illustrative": is_illustrative(measure),
         "unit": measure.get_unit_display(),
         "higher_is_better": measure.higher_is_better,
         "target": format_figure(measure.target, unit),
         "target_value": None if measure.target is None else str(measure.target),
         "rag": summary.rag,
-        "rag_label": RAG_WORDS[summary.rag],
+        "rag_label": RAG_LABELS[summary.rag],
         "months_off_target": summary.months_off_target,
         "latest": None,
         "recent": [[value.period.isoformat(), str(value.value)] for value in summary.recent],
@@ -78,7 +89,7 @@ def _since_previous(measure, figure, earlier):
     return {
         "text": f"{rise} {_difference(figure - was, measure.unit)} from {shown}",
         "direction": moved,
-        "direction_label": DIRECTION_WORDS[moved],
+        "direction_label": MOVED_WORDS[moved],
     }
 
 

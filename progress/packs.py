@@ -26,7 +26,7 @@ from findings.models import AreaRating
 from inspections.models import AreaOfConcern, Visit
 
 from .models import CommitteePack
-from .pack_measures import measures_as_at
+from .pack_measures import measures_snapshot
 from .scrutiny import RATING_LABELS, SCRUTINY_VIEW, action_progress, matrix_as_at
 
 # 2: the shared measures are frozen too (``measures``); a version 1 pack has none.
@@ -68,7 +68,7 @@ def snapshot(pack):
         "matrix": matrix_as_at(day),
         "rag_summary": rag_summary(day),
         "actions": action_progress(ImprovementAction.objects.all(), today=day),
-        "measures": measures_as_at(day, previous.snapshot if previous else None),
+        **measures_snapshot(day, previous.snapshot if previous else None),
         "previous": None
         if previous is None
         else {

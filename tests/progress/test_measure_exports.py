@@ -52,6 +52,7 @@ def measures():
 
 
 def test_the_csv_file_has_a_row_a_measure_and_month_in_the_imports_shape(team, measures):
+    shared, _internal = measures
     response = team.get(export_url("csv"))
     assert response["Content-Disposition"].startswith('attachment; filename="measure-values-')
     rows = csv_rows(response)
@@ -69,8 +70,9 @@ def test_the_csv_file_has_a_row_a_measure_and_month_in_the_imports_shape(team, m
     )  # fmt: skip
     assert first["Unit"] == "Percentage" and first["Target"] == "90.00"
     assert first["Higher is better"] == "Yes"
-    assert [row["RAG"] for row in rows] == ["Amber", "Green", "No target"]
+    assert [row["RAG"] for row in rows] == ["Amber", "Green", "No rating"]
     assert first["Areas of concern"] == "Assessments; Unpublished worry"
+    assert first["Link"] == f"http://testserver/measures/{shared.pk}/"
 
 
 def test_a_formula_in_a_note_is_neutralised_in_both_files(team, measures):

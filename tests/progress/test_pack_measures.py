@@ -91,7 +91,7 @@ def test_a_lower_is_better_fall_reads_as_better_and_no_change_as_no_change(impro
     assert by_title["Average caseload"]["since_previous"]["text"] == "Down 1 from 20 in May 2024"
     assert by_title["Average caseload"]["since_previous"]["direction"] == "better"
     assert by_title["Steady"]["since_previous"]["text"] == "No change from 20% in May 2024"
-    assert by_title["Steady"]["rag_label"] == "No target"
+    assert by_title["Steady"]["rag_label"] == "No rating"
 
 
 def test_a_measure_new_since_the_previous_pack_says_so(improvement_officer, seen_alone):
@@ -129,6 +129,7 @@ def test_the_page_and_the_pdf_show_shared_measures_only(
     assert '<h2 class="govuk-heading-m" id="measures">Measures</h2>' in html
     assert "<strong>Better:</strong> Up 4.5 percentage points from 86.5% in May 2024" in html
     assert "Internal staffing figure" not in html
+    assert "illustrative figures" not in html
     assert 'role="img" aria-label="Trend from 80% in March 2024 to 91% in June 2024' in html
     pytest.importorskip("weasyprint")
     assert pdf_of(pack).startswith(b"%PDF")
@@ -159,3 +160,17 @@ def test_freezing_reads_the_measures_in_the_same_queries_however_many():
     with CaptureQueriesContext(connection) as many:
         measures_as_at(MAY)
     assert len(many) == len(few) <= 4
+
+
+def test_the_demonstrations_figures_are_labelled_illustrative_in_the_pack(
+    client, improvement_officer, scrutiny_member, seen_alone
+):
+    from measures.figures import ILLUSTRATIVE_SOURCE
+
+    seen_alone.source = ILLUSTRATIVE_SOURCE
+    seen_alone.save()
+    pack = freeze_pack(improvement_officer, "May committee", MAY)
+    assert pack.snapshot["measures_illustrative"] is True
+    client.force_login(scrutiny_member)
+    html = main_content(client.get(reverse("progress:pack_detail", args=[pack.pk])))
+    assert "These are illustrative figures for the demonstration, not the council" in html
