@@ -6,7 +6,8 @@ here is our own wording. A finding's evidence is the document's own paragraph (a
 visit's letter text the whole letter), so neither is written here: both are read from
 the seed files when the data is loaded, and left blank where the seeds folder is absent.
 People, progress updates and dates of the council's own actions are illustrative, not
-taken from the documents.
+taken from the documents, and so are the measures and their monthly figures, which
+have their own module (``actions.demo_measures``).
 
 Loading is idempotent: each row is looked up by its natural key and created only when
 missing, never changed once it exists, so a second run adds no rows and no history.
@@ -31,6 +32,7 @@ from accounts.granting import manage_roles_permission
 from accounts.identity import normalise_email
 from accounts.models import User
 from accounts.roles import IMPROVEMENT_TEAM, SCRUTINY_MEMBER, SENIOR_LEADER
+from actions.demo_measures import load_measures
 from actions.models import ActionUpdate, Impact, ImprovementAction, Priority, Status
 from findings.models import AreaRating, Finding
 from inspections.models import (
@@ -42,6 +44,7 @@ from inspections.models import (
     Visit,
     VisitArea,
 )
+from measures.models import Measure, MeasureValue
 
 CHANGE_REASON = "Loaded as demo data (manage.py load_demo)"
 MONTH_ONLY = "Only the month is recorded: the date shown is the first of that month."
@@ -62,6 +65,8 @@ MODEL_LABELS = [
     (AreaRating, "area rating", "area ratings"),
     (ImprovementAction, "action", "actions"),
     (ActionUpdate, "action update", "action updates"),
+    (Measure, "measure", "measures"),
+    (MeasureValue, "monthly figure", "monthly figures"),
 ]
 
 
@@ -1291,6 +1296,8 @@ def load(*, password=None, reset_passwords=False, seeds_dir=None, today=None):
 
 
 class _Loader:
+    change_reason = CHANGE_REASON
+
     def __init__(self, *, password, reset_passwords, seeds_dir, today):
         self.report = Report()
         self.seeds = Seeds(seeds_dir, self.report.notices)
@@ -1315,6 +1322,7 @@ class _Loader:
         findings = self.load_findings(visits, areas)
         self.load_ratings(visits, areas)
         self.load_actions(users, findings, areas)
+        load_measures(self, users, areas)
 
     def get_or_create(self, model, lookup, defaults=None):
         """``get_or_create`` by natural key, creating through ``save()`` in the actor's name.
@@ -1335,11 +1343,16 @@ class _Loader:
         return obj, False
 
     @staticmethod
-    def _count(tally, model):
-        tally[model] = tally.get(model, 0) + 1
+    def _count(tally, model, number=1):
+        tally[model] = tally.get(model, 0) + number
+
+    def tally(self, model, *, created, present):
+        """Count rows written, or found already there, other than by ``get_or_create``."""
+        self._count(self.report.created, model, created)
+        self._count(self.report.present, model, present)
 
     def save(self, obj, **kwargs):
-        obj._change_reason = CHANGE_REASON
+        obj._change_reason = self.change_reason
         save_as(obj, self.actor or obj, **kwargs)
 
     def load_users(self):

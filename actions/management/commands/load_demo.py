@@ -15,8 +15,8 @@ from config.words import count_of
 
 class Command(BaseCommand):
     help = (
-        "Load demo data (inspections, visits, areas of concern, findings, actions and "
-        "sign-ins) from the seed documents. Safe to run more than once."
+        "Load demo data (inspections, visits, areas of concern, findings, actions, measures "
+        "and sign-ins) from the seed documents. Safe to run more than once."
     )
 
     def add_arguments(self, parser):
