@@ -128,8 +128,9 @@ def _copy_rows(model, objects):
             )
 
 
-def _write_created_history(model, where, params):
-    """A "created" history row for each row of ``model`` matching ``where``, copied in SQL."""
+def _write_created_history(model, where, params, user=None):
+    """A "created" history row for each row of ``model`` matching ``where``, copied
+    in SQL, naming ``user`` as who made it where one is given."""
     history = model.history.model
     tracked = [
         connection.ops.quote_name(f.column)
@@ -142,11 +143,11 @@ def _write_created_history(model, where, params):
     # module's own callers, never from input.
     sql = (
         f"INSERT INTO {quote(history._meta.db_table)} "  # noqa: S608  # nosec B608
-        f"({columns}, history_date, history_type) "
-        f"SELECT {columns}, %s, '+' FROM {quote(model._meta.db_table)} WHERE {where}"
+        f"({columns}, history_date, history_type, history_user_id) "
+        f"SELECT {columns}, %s, '+', %s FROM {quote(model._meta.db_table)} WHERE {where}"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [timezone.now(), *params])
+        cursor.execute(sql, [timezone.now(), getattr(user, "pk", None), *params])
 
 
 def _next_reference_number():
@@ -222,10 +223,11 @@ FILLED = (
 )
 
 
-def filled_tables():
-    """The tables ``build`` writes to: the models', their history's and their links'."""
+def filled_tables(models=FILLED):
+    """The tables ``build`` writes to (or ``models``'): the models', their
+    history's and their links'."""
     tables = set()
-    for model in FILLED:
+    for model in models:
         tables.add(model._meta.db_table)
         if hasattr(model, "history"):
             tables.add(model.history.model._meta.db_table)
@@ -235,8 +237,9 @@ def filled_tables():
     return sorted(tables)
 
 
-def refresh_statistics():
-    """ANALYZE the tables just filled, so the query planner knows their size.
+def refresh_statistics(models=FILLED):
+    """ANALYZE the tables just filled (those of ``models``), so the query planner
+    knows their size.
 
     After a bulk load the planner's statistics still describe the tables as they
     were, often empty. PostgreSQL's autovacuum brings them up to date in its own
@@ -244,7 +247,7 @@ def refresh_statistics():
     empty tables (a nested loop over half a million updates, say) make the
     pages and exports look many times slower than they are."""
     with connection.cursor() as cursor:
-        for table in filled_tables():
+        for table in filled_tables(models):
             # Names from the models' own metadata, quoted: nothing from outside.
             cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")  # nosec B608
 

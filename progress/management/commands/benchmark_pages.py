@@ -22,11 +22,8 @@ Not a test: timings depend on the machine. The database must hold no more
 actions than the first size: start from an empty one (or a copy of one).
 """
 
-from dataclasses import dataclass
-
 from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Count
-from django.test import Client
 from django.utils import timezone
 
 from accounts.models import User
@@ -37,25 +34,16 @@ from progress import bulk, dashboard, packs
 from progress.models import CommitteePack
 
 from ._page_timing import (
-    DASHBOARD_P95_GOAL_MS,
-    benchmark_user,
-    measure,
+    Page,
+    add_timing_arguments,
+    benchmark_people,
+    measure_pages,
+    only_pages,
     quiet_server,
     url_or_none,
+    write_dashboard_goal,
+    write_report,
 )
-
-GROWTH_LIMIT = 2.5
-EMAIL = "benchmark-{}@synthetic.example"
-
-
-@dataclass
-class Page:
-    label: str
-    url: str | None
-    who: str
-    # How many actions stand behind the page, where it is about one record.
-    rows: int | None = None
-    uncached: bool = False
 
 
 def busiest_area():
@@ -93,24 +81,14 @@ def busiest_owner():
     return (row["owner_id"], row["count"]) if row else (None, 0)
 
 
-def growth(small, large):
-    return large / small if small else float("inf")
-
-
 class Command(BaseCommand):
     help = "Time every page at two sizes of the data set and flag any that grows with it."
 
     def add_arguments(self, parser):
-        parser.add_argument(
-            "--sizes",
-            default="10000,100000",
-            help="Numbers of actions to time the pages at, comma-separated, smallest first.",
-        )
-        parser.add_argument("--requests", type=int, default=20)
-        parser.add_argument(
-            "--only",
-            default="",
-            help="Time only the pages whose names start with these, comma-separated.",
+        add_timing_arguments(
+            parser,
+            "10000,100000",
+            "Numbers of actions to time the pages at, comma-separated, smallest first.",
         )
 
     def handle(self, *args, sizes, requests, only, **options):
@@ -126,20 +104,15 @@ class Command(BaseCommand):
                 f"The database holds {present:,} actions, more than the first size: "
                 "start from an empty database or a copy of a smaller one."
             )
-        people = {
-            "leader": benchmark_user(EMAIL.format("leader"), SENIOR_LEADER),
-            "team": benchmark_user(EMAIL.format("team"), IMPROVEMENT_TEAM),
-            "councillor": benchmark_user(EMAIL.format("councillor"), SCRUTINY_MEMBER),
-        }
-        only_pages = [name.strip() for name in only.split(",") if name.strip()]
+        people = benchmark_people(
+            {"leader": SENIOR_LEADER, "team": IMPROVEMENT_TEAM, "councillor": SCRUTINY_MEMBER}
+        )
         results = {}
         with quiet_server():
             for size in wanted_sizes:
                 self._top_up(size)
-                pages = self._pages(people)
-                if only_pages:
-                    pages = [p for p in pages if any(p.label.startswith(n) for n in only_pages)]
-                results[size] = self._measure_all(pages, people, requests)
+                pages = only_pages(self._pages(people), only)
+                results[size] = measure_pages(pages, people, requests, self.stdout)
         self._report(results, wanted_sizes, requests)
 
     def _top_up(self, size):
@@ -167,7 +140,7 @@ class Command(BaseCommand):
                 url_or_none("progress:dashboard"),
                 "leader",
                 total,
-                uncached=True,
+                before=dashboard.forget_figures,
             ),
             Page("action list", url_or_none("actions:action_list"), "leader", total),
             Page("scrutiny matrix", url_or_none("progress:scrutiny_matrix"), "councillor"),
@@ -202,68 +175,15 @@ class Command(BaseCommand):
         )
         return packs.freeze(pack, team)
 
-    def _measure_all(self, pages, people, requests):
-        clients = {}
-        for who, user in people.items():
-            clients[who] = Client()
-            clients[who].force_login(user)
-        results = {}
-        for page in pages:
-            if page.url is None or page.who not in clients:
-                results[page.label] = (page, {"error": "not built"})
-                continue
-            self.stdout.write(f"timing {page.label}: {page.url}")
-            before = dashboard.forget_figures if page.uncached else None
-            results[page.label] = (page, measure(clients[page.who], page.url, requests, before))
-        return results
-
     def _report(self, results, sizes, requests):
-        write = self.stdout.write
-        write("")
-        write(
-            f"{'page':26} {'actions':>9} {'rows':>7} {'p50 ms':>8} {'p95 ms':>8} "
-            f"{'queries':>7} {'KiB':>7}"
-        )
-        for size in sizes:
-            for label, (page, result) in results[size].items():
-                rows = f"{page.rows:,}" if page.rows is not None else "-"
-                if "error" in result:
-                    write(f"{label:26} {size:9,} {rows:>7} {result['error']}")
-                    continue
-                write(
-                    f"{label:26} {size:9,} {rows:>7} {result['p50']:8.1f} {result['p95']:8.1f} "
-                    f"{result['queries']:7} {result['bytes'] / 1024:7.0f}"
-                )
-        write(f"({requests} requests each, after a warm-up)")
         first, last = sizes[0], sizes[-1]
-        write("")
-        write(f"Growth from {first:,} to {last:,} actions (flagged: p50 over x{GROWTH_LIMIT}")
-        write("or a different number of queries):")
-        write(f"{'page':26} {'p50 x':>7} {'p95 x':>7} {'queries':>9}")
-        flagged = 0
-        for label, (_page, small) in results[first].items():
-            large = results[last].get(label, (None, {"error": "not timed"}))[1]
-            if "error" in small or "error" in large:
-                write(f"{label:26} {small.get('error') or large.get('error')}")
-                continue
-            p50, p95 = growth(small["p50"], large["p50"]), growth(small["p95"], large["p95"])
-            flags = []
-            if p50 > GROWTH_LIMIT:
-                flags.append("GROWS")
-            if small["queries"] != large["queries"]:
-                flags.append("QUERIES DIFFER")
-            flagged += bool(flags)
-            queries = f"{small['queries']}->{large['queries']}"
-            write(f"{label:26} {p50:7.2f} {p95:7.2f} {queries:>9}  {' '.join(flags)}")
-        write("")
-        if flagged:
-            write(f"{flagged} of {len(results[first])} pages flagged")
-        else:
-            write(f"No page grew more than x{GROWTH_LIMIT}, and every query count held")
-        timing = results[last].get("dashboard, not cached", (None, {}))[1]
-        if "p95" in timing:
-            met = timing["p95"] < DASHBOARD_P95_GOAL_MS
-            write(
-                f"dashboard, not cached, p95 at {last:,} actions: {timing['p95']:.1f} ms "
-                f"(goal under {DASHBOARD_P95_GOAL_MS} ms {'met' if met else 'MISSED'})"
-            )
+        write_report(
+            self.stdout.write,
+            results,
+            sizes,
+            requests,
+            "actions",
+            lambda size: f"{size:,}",
+            f"from {first:,} to {last:,} actions",
+        )
+        write_dashboard_goal(self.stdout.write, results[last], f"{last:,} actions")
