@@ -9,13 +9,16 @@ querysets; a committee pack, read by councillors, always asks as scrutiny would
 (``SCRUTINY_VIEW``), whoever freezes it.
 """
 
-
+from django.core.paginator import Paginator
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from actions.models import ActionUpdate, ImprovementAction
 from findings.models import AreaRating, Finding
 from inspections.models import AreaOfConcern, Visit, VisitArea
+
+# How many actions' progress a page lists at a time: an area can have thousands.
+ACTIONS_PER_PAGE = 25
 
 # Asking ``visible_to`` on behalf of nobody in particular gives what scrutiny
 # members may read: published records only.
@@ -140,6 +143,20 @@ def action_progress(actions, today=None):
     ]
 
 
+def action_progress_page(actions, number, per_page=ACTIONS_PER_PAGE):
+    """One page of ``action_progress(actions)``, in the same reference order, as a
+    ``Page`` whose ``object_list`` holds the rows; ``number`` as the request gave it
+    (a bad or out-of-range one gives the first or the last page).
+
+    The page's actions are picked first, by their ids alone, and only those few
+    have their latest shared update looked up: asked in the one query, the
+    database would work out the subqueries for every action before sorting."""
+    pks = actions.order_by("reference").values_list("pk", flat=True)
+    page = Paginator(pks, per_page).get_page(number)
+    page.object_list = action_progress(ImprovementAction.objects.filter(pk__in=list(page)))
+    return page
+
+
 def _shared_update(action):
     if action.shared_at is None:
         return None
@@ -149,9 +166,9 @@ def _shared_update(action):
     }
 
 
-def area_page(area, user):
+def area_page(area, user, page_number=None):
     """An area's scrutiny page: its rating at each visit, its published findings by
-    visit, and its actions' progress."""
+    visit, and one page of its actions' progress (``page_number``)."""
     ratings = {
         rating.visit_id: rating for rating in AreaRating.objects.visible_to(user).filter(area=area)
     }
@@ -175,7 +192,9 @@ def area_page(area, user):
             }
             for visit in visits
         ],
-        "actions": action_progress(ImprovementAction.objects.filter(areas=area)),
+        "actions_page": action_progress_page(
+            ImprovementAction.objects.filter(areas=area), page_number
+        ),
     }
 
 

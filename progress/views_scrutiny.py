@@ -48,7 +48,9 @@ class ScrutinyAreaView(ProgressSectionMixin, AuditedDetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.update(scrutiny.area_page(self.object, self.request.user))
+        context.update(
+            scrutiny.area_page(self.object, self.request.user, self.request.GET.get("page"))
+        )
         return context
 
 
