@@ -368,9 +368,13 @@ class MyActionsView(LoginRequiredMixin, PageTitleMixin, TemplateView):
         form = ActionFilterForm(wanted or None, user=self.request.user)
         filters = {key: value for key, value in form.filters().items() if key in MY_ACTIONS_FILTERS}
         owned = ImprovementAction.objects.filter(owner=self.request.user)
-        context["actions"] = filter_actions(filters, queryset=owned).order_by(
+        # A person may own hundreds: a page at a time, as the action list.
+        actions = filter_actions(filters, queryset=owned).order_by(
             "rag_rank", "due_date", "reference"
         )
+        page = Paginator(actions, PAGE_SIZE).get_page(self.request.GET.get("page"))
+        context["page_obj"] = page
+        context["actions"] = page.object_list
         context["filtered_as"] = describe_my_filters(filters)
         return context
 
