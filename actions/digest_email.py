@@ -23,6 +23,7 @@ from django.utils.safestring import mark_safe
 
 from config.dates import day_in_words
 
+from .digest_figures import figures_section
 from .models import ActionUpdate, ImprovementAction
 
 # Links ---------------------------------------------------------------------------
@@ -201,12 +202,15 @@ def _stale_when(action, day):
     return f"no progress update for {_days((day - since).days)}"
 
 
-def digest_content(digest, actions=None, links=None):
+def digest_content(digest, actions=None, links=None, figures=None):
     """What the digest says, from its ledger row and the actions as they are now
-    (``actions``, from ``actions_listed_in``: read here when not given).
+    (``actions``, from ``actions_listed_in``: read here when not given), and the
+    measures still without the month's figure (``figures``, from
+    ``digest_figures.measures_missing_in``, likewise).
 
-    Actions completed since the row was written are left out; a part the person
-    has switched off since is left out too.
+    Actions completed since the row was written are left out, and so are
+    measures whose figure has been entered since; a part the person has switched
+    off since is left out too.
     """
     day = digest.day
     rules = settings.REMINDERS
@@ -275,6 +279,9 @@ def digest_content(digest, actions=None, links=None):
                 f"{_plural(n, 'is', 'are')} more than {escalate_days} days overdue"
             )
         sections.append(Section("escalated", heading, escalated))
+    missing_figures = figures_section(digest, figures)
+    if missing_figures:
+        sections.append(missing_figures)
 
     if recipient is None:
         greeting = "Hello improvement team,"
@@ -288,14 +295,22 @@ def digest_content(digest, actions=None, links=None):
     else:
         greeting = f"Dear {recipient.get_short_name()},"
         footer = [
-            "You get this e-mail because you own improvement actions or manage someone who "
-            "does. It comes at most once each working day, and only when there is something "
-            "to tell you.",
+            "You get this e-mail because you own improvement actions, manage someone who "
+            "does, or supply a measure's monthly figures. It comes at most once each working "
+            "day, and only when there is something to tell you.",
             f"To stop hearing about actions due in the next {soon_days} days, change your "
             f"reminder preferences at {preferences_url()} "
             f"or ask the improvement team ({mailbox}). Overdue actions, actions with no "
             f"recent update and your team's long-overdue actions are always included.",
         ]
+    if missing_figures:
+        due_day = rules["FIGURES_DUE_WORKING_DAY"]
+        footer.insert(
+            1,
+            f"Each month's figures are due by working day {due_day} of the month after. "
+            "A measure without one is in this e-mail every working day until it is "
+            "entered, or until the next month's figures are due.",
+        )
     content = DigestContent(greeting=greeting, sections=sections, footer=footer)
     content.subject = _subject(content)
     return content
@@ -312,7 +327,14 @@ def _subject(content):
         parts.append(f"{counts['stale']} with no recent update")
     if counts.get("escalated"):
         parts.append(f"{counts['escalated']} long overdue in your team")
-    return "Improvement actions: " + ", ".join(parts)
+    subject = "Improvement actions: " + ", ".join(parts) if parts else ""
+    figures = [section for section in content.sections if section.key == "figures"]
+    if figures:
+        n = len(figures[0].items)
+        measures = f"{n} {_plural(n, 'measure', 'measures')}"
+        asked = f"Monthly figures: {measures} with no figure yet for {figures[0].month_words}"
+        subject = f"{subject}. {asked}" if subject else asked
+    return subject
 
 
 # The e-mail ----------------------------------------------------------------------------

@@ -460,6 +460,11 @@ class ReminderDigest(models.Model):
     due_soon = models.JSONField(default=list, blank=True)
     stale = models.JSONField(default=list, blank=True)
     escalated = models.JSONField(default=list, blank=True)
+    # The measures the person supplies that had no figure for ``figures_month``
+    # (actions.reminders.figures_month): the month is kept with them, so the
+    # digest asks for the month it was written about, whenever it is sent.
+    missing_figures = models.JSONField(default=list, blank=True)
+    figures_month = models.DateField(null=True, blank=True)
     state = models.CharField(
         max_length=10, choices=DigestState.choices, default=DigestState.PENDING
     )

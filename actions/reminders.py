@@ -18,13 +18,20 @@ The rules (numbers from ``settings.REMINDERS``):
 - A line manager's digest also lists their direct reports' actions overdue by
   more than 14 days. Where the owner has no active line manager, or the action
   no owner, that goes to the improvement team's mailbox in a digest of its own.
+- A measure's owner hears of the measure while it has no figure for the month
+  whose figures are due: each month's are due by the fifth working day of the
+  month after (``figures_month``). So November's are asked for from the fifth
+  working day of December, every working day until they are entered, and from
+  the fifth working day of January December's take their place. That part
+  alone is reason enough to send a digest.
 
 Delivery, with ``ReminderDigest`` as the ledger:
 
 1. ``prepare_sweep`` works out every digest due in a fixed number of queries,
-   however many actions there are, and writes one ledger row per (person, day).
-   The unique constraints make a second sweep's rows no-ops, so what a digest
-   lists is decided once, and a digest sent again after a crash says the same.
+   however many actions and measures there are, and writes one ledger row per
+   (person, day). The unique constraints make a second sweep's rows no-ops, so
+   what a digest lists is decided once, and a digest sent again after a crash
+   says the same.
 2. ``deliver_digests`` sends a batch of rows over one connection to the mail
    server, reading the actions they list in one query. ``deliver_digest`` claims
    each row on its own with ``SELECT ... FOR UPDATE SKIP LOCKED`` where it is
@@ -42,16 +49,15 @@ sweep. It carries the same Message-ID both times, so mail programs that drop
 duplicates show it once. Batching widens it by nothing: each row is committed
 as soon as its own message is accepted.
 
-What a digest says, and the e-mail itself, are ``actions.digest_email``.
+What a digest says, and the e-mail itself, are ``actions.digest_email`` (its
+measures' lines ``actions.digest_figures``); working days, ``actions.working_days``.
 """
 
 import datetime as dt
 import enum
-import functools
 import logging
 from dataclasses import dataclass, field
 
-import holidays
 from django.conf import settings
 from django.core.mail import get_connection
 from django.db import transaction
@@ -60,9 +66,12 @@ from django.utils import timezone
 
 from accounts.officers import holds_scrutiny_role
 from config.words import count_of
+from measures.models import Measure
 
 from .digest_email import actions_listed_in, build_message, digest_content, update_links
+from .digest_figures import measures_missing_in
 from .models import DigestState, ImprovementAction, ReminderDigest, no_update_since
+from .working_days import figures_month, is_working_day
 
 log = logging.getLogger(__name__)
 
@@ -75,19 +84,6 @@ def policy():
 
 
 # When ------------------------------------------------------------------------
-
-
-@functools.lru_cache(maxsize=8)
-def _bank_holidays(country, subdivision):
-    return holidays.country_holidays(country, subdiv=subdivision)
-
-
-def is_working_day(day):
-    """Monday to Friday, and not an England and Wales bank holiday."""
-    if day.weekday() >= 5:
-        return False
-    rules = policy()
-    return day not in _bank_holidays(rules["HOLIDAYS_COUNTRY"], rules["HOLIDAYS_SUBDIVISION"])
 
 
 def reminder_day(now=None):
@@ -117,10 +113,14 @@ class Plan:
     due_soon: list = field(default_factory=list)
     stale: list = field(default_factory=list)
     escalated: list = field(default_factory=list)
+    missing_figures: list = field(default_factory=list)  # measures, for figures_month
+    figures_month: dt.date | None = None
 
     @property
     def is_empty(self):
-        return not (self.overdue or self.due_soon or self.stale or self.escalated)
+        return not (
+            self.overdue or self.due_soon or self.stale or self.escalated or self.missing_figures
+        )
 
     def as_digest(self, day, now):
         return ReminderDigest(
@@ -131,6 +131,8 @@ class Plan:
             due_soon=self.due_soon,
             stale=self.stale,
             escalated=self.escalated,
+            missing_figures=self.missing_figures,
+            figures_month=self.figures_month if self.missing_figures else None,
             created_at=now,
         )
 
@@ -138,8 +140,9 @@ class Plan:
 def plan_digests(day):
     """Every digest due on ``day``, one per recipient, none empty.
 
-    Two queries whatever the number of actions: one over owners' open actions,
-    one over long-overdue actions for escalation. None on a non-working day.
+    Three queries whatever the number of actions and measures: one over owners'
+    open actions, one over long-overdue actions for escalation, one over the
+    measures without the month's figure. None on a non-working day.
     """
     if not is_working_day(day):
         return []
@@ -200,6 +203,19 @@ def plan_digests(day):
             plan_for(manager_id, manager_email).escalated.append(pk)
         else:
             plan_for(TEAM, settings.IMPROVEMENT_TEAM_MAILBOX).escalated.append(pk)
+
+    month = figures_month(day)
+    missing = (
+        Measure.objects.filter(owner__is_active=True)
+        .filter(~holds_scrutiny_role("owner_id"))
+        .exclude(values__period=month)
+        .order_by("title", "pk")
+        .values_list("pk", "owner_id", "owner__email")
+    )
+    for pk, owner_id, email in missing:
+        plan = plan_for(owner_id, email)
+        plan.missing_figures.append(pk)
+        plan.figures_month = month
 
     return sorted(
         (plan for plan in plans.values() if not plan.is_empty), key=lambda plan: plan.address
@@ -280,13 +296,13 @@ def _recipient_key(digest):
     return digest.recipient_id if digest.recipient_id is not None else TEAM
 
 
-def deliver_digest(digest_pk, now=None, connection=None, actions=None, links=None):
+def deliver_digest(digest_pk, now=None, connection=None, actions=None, links=None, figures=None):
     """Send one digest if it is still pending, and mark it sent in the same
     transaction that holds its lock. Safe to call any number of times, from any
     number of processes at once.
 
-    ``connection`` is an open mail connection to reuse; ``actions`` and ``links``
-    what ``deliver_digests`` read once for its whole batch."""
+    ``connection`` is an open mail connection to reuse; ``actions``, ``links``
+    and ``figures`` what ``deliver_digests`` read once for its whole batch."""
     now = now or timezone.now()
     try:
         with transaction.atomic():
@@ -306,7 +322,7 @@ def deliver_digest(digest_pk, now=None, connection=None, actions=None, links=Non
             delivery = Delivery(
                 Outcome.SENT, address=digest.address, recipient_key=_recipient_key(digest)
             )
-            content = digest_content(digest, actions=actions, links=links)
+            content = digest_content(digest, actions=actions, links=links, figures=figures)
             if content.is_empty or (recipient is not None and not recipient.is_active):
                 digest.state = DigestState.SKIPPED
                 digest.save(update_fields=["state"])
@@ -340,17 +356,24 @@ def deliver_digest(digest_pk, now=None, connection=None, actions=None, links=Non
 
 def deliver_digests(digest_pks, now=None):
     """Send a batch of digests, each as ``deliver_digest`` does, over one
-    connection to the mail server, with the actions they list read in one query.
-    Returns each digest's ``Delivery``, in order."""
+    connection to the mail server, with the actions they list read in one query
+    (and the measures, if any, in one more). Returns each digest's ``Delivery``,
+    in order."""
     now = now or timezone.now()
-    actions = actions_listed_in(ReminderDigest.objects.filter(pk__in=digest_pks))
+    digests = list(
+        ReminderDigest.objects.filter(pk__in=digest_pks).only(
+            "overdue", "due_soon", "stale", "escalated", "missing_figures", "figures_month"
+        )
+    )
+    actions = actions_listed_in(digests)
+    figures = measures_missing_in(digests)
     links = update_links()
     connection = get_connection()
     deliveries = []
     try:
         for digest_pk in digest_pks:
             delivery = deliver_digest(
-                digest_pk, now, connection=connection, actions=actions, links=links
+                digest_pk, now, connection=connection, actions=actions, links=links, figures=figures
             )
             if delivery.outcome in (Outcome.WILL_RETRY, Outcome.GAVE_UP):
                 # A refusal may have left the session unusable: the next digest

@@ -304,6 +304,9 @@ REMINDERS = {
     "STALE_AFTER_DAYS": env.int("REMINDERS_STALE_AFTER_DAYS", default=30),
     # A line manager hears of a report's action once overdue by more than this.
     "ESCALATE_AFTER_DAYS": env.int("REMINDERS_ESCALATE_AFTER_DAYS", default=14),
+    # A month's figures are due by this working day of the month after; from
+    # then, a measure still without one is in its owner's digest.
+    "FIGURES_DUE_WORKING_DAY": env.int("REMINDERS_FIGURES_DUE_WORKING_DAY", default=5),
     # England and Wales share their bank holidays; the holidays package files
     # them under the United Kingdom's subdivision "ENG".
     "HOLIDAYS_COUNTRY": "GB",

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from actions import reminders
 from config.dates import long_date
+from config.words import count_of
 
 
 def _date(value):
@@ -47,7 +48,8 @@ class Command(BaseCommand):
                 self.stdout.write(
                     f"would send to {plan.address}: {len(plan.overdue)} overdue, "
                     f"{len(plan.due_soon)} due soon, {len(plan.stale)} stale, "
-                    f"{len(plan.escalated)} escalated"
+                    f"{len(plan.escalated)} escalated, "
+                    f"{count_of(len(plan.missing_figures), 'measure')} without a figure"
                 )
             self.stdout.write(
                 f"dry run: {len(result.would_send)} digests would be sent; nothing was sent"
