@@ -13,6 +13,13 @@ MENU = [
     ("Visits", "inspections:visit_list", lambda user: _may_view(user, "visit")),
     ("Areas of concern", "inspections:area_list", lambda user: _may_view(user, "areaofconcern")),
     ("Measures", "measures:measure_list", lambda user: _may_view(user, "measure")),
+    # An officer who supplies a measure's figures but holds no role has no list of
+    # measures to start from: this is their way in (the team's is the list's button).
+    (
+        "Enter figures",
+        "measures:figures_entry",
+        lambda user: may(user, "enter_figures") and not _may_view(user, "measure"),
+    ),
     ("Actions", "actions:action_list", lambda user: _may_view(user, "improvementaction")),
     ("Progress", "progress:scrutiny_matrix", lambda user: _may_view(user, "visit")),
     ("My actions", "actions:my_actions", lambda user: not _is_read_only(user)),

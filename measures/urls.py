@@ -1,10 +1,11 @@
 from django.urls import path
 
-from . import views
+from . import entry_views, views
 
 app_name = "measures"
 
 urlpatterns = [
     path("measures/", views.MeasureListView.as_view(), name="measure_list"),
     path("measures/<int:pk>/", views.MeasureDetailView.as_view(), name="measure_detail"),
+    path("measures/figures/", entry_views.FiguresEntryView.as_view(), name="figures_entry"),
 ]

@@ -40,6 +40,7 @@ class MeasureListView(VisibleMeasuresMixin, AuditedListView):
         context.update(
             summaries=summaries,
             illustrative=any_illustrative(summary.measure for summary in summaries),
+            may_enter_figures=may(self.request.user, "enter_figures", Measure),
         )
         return context
 

@@ -17,7 +17,8 @@ What must hold, for every URL and every role:
   show no control that leads to one (links or forms), sign out aside; nor do they
   read unpublished records;
 - an action owner may post updates on their own actions and is refused on anyone
-  else's; with no role, they may write nothing else; a senior leader writes nothing
+  else's, and may enter the figures of the measure they supply; with no role, they
+  may write nothing else; a senior leader writes nothing
   but sign-offs;
 - the improvement team can open every page (a 404 there means the walk filled in
   the URL wrongly, which would hide faults: fix the walk);
@@ -44,7 +45,7 @@ from django.urls import reverse
 from django.views.generic.edit import BaseDeleteView, ProcessFormView
 from simple_history.models import HistoricalChanges
 
-from accounts.access import WRITE_VERBS
+from accounts.access import WRITE_VERBS, supplies_measures
 
 from . import walk
 
@@ -285,6 +286,10 @@ def check_write(role, page, variant, method, status, samples, add):
         if page.verb == "post_update" and owns:
             if status in {403, 404} or (method == "get" and status != 200):
                 add("an owner may post updates on their own action", f"answered {status}")
+        elif page.verb == "enter_figures" and supplies_measures(samples.users[role]):
+            # The walk's owner supplies a measure: its figures are theirs to enter.
+            if status in {403, 404}:
+                add("an owner may enter the figures of the measures they supply", f"{status}")
         elif status not in expected:
             add("an owner writes only updates on their own actions", f"answered {status}")
     if role == walk.LEADER and page.verb not in LEADERS_ONLY and status not in expected:

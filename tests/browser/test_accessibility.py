@@ -304,3 +304,37 @@ def test_the_demo_story_has_no_accessibility_faults(empty_site, monkeypatch):
     }
     assert len(scanned) > 3
     assert not problems, "\n".join(problems)
+
+
+def fits_the_width(page):
+    return page.evaluate(
+        "() => document.documentElement.scrollWidth <= document.documentElement.clientWidth"
+    )
+
+
+def test_the_figures_pages_in_their_error_states_have_no_accessibility_faults(site):
+    """A month's figures page sent back with a figure that is not a number, and
+    opened on a month to come: the error summary takes the focus, the title says
+    "Error: ", and axe finds nothing, at a desktop's width and a phone's."""
+    from measures.models import Measure
+
+    page = site.page_as(walk.TEAM)
+    measure = Measure.objects.order_by("title").first()
+    problems, scanned = [], []
+    for width in (1280, 390):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.goto("/measures/figures/?month=2024-03")
+        form = page.locator(MAIN_FORM).first
+        form.locator(f'[name="value_{measure.pk}"]').fill("lots")
+        submit(page, form)
+        wait_for_error_summary_focus(page)
+        assert page.title().startswith("Error: ")
+        assert "is not a number" in error_summary(page)
+        scan(page, f"figures page with a bad figure at {width}px", problems, scanned)
+        assert fits_the_width(page), f"the figures page scrolls sideways at {width}px"
+
+        page.goto("/measures/figures/?month=2099-01")
+        wait_for_error_summary_focus(page)
+        assert page.title().startswith("Error: ")
+        scan(page, f"figures page for a month to come at {width}px", problems, scanned)
+    assert not problems, "\n".join(problems)
