@@ -56,6 +56,38 @@ class CommitteePack(models.Model):
     def visible_to_scrutiny(self):
         return True
 
+    @property
+    def action_count(self):
+        return self.snapshot.get("action_count", 0)
+
+
+class PackAction(models.Model):
+    """One action's progress as a committee pack froze it (a row of
+    ``progress.scrutiny.action_progress``), kept beside the pack's snapshot rather
+    than in it: a pack may hold every one of many thousand actions, and its page
+    reads one page of them by ``position`` (0, 1, 2, ... in reference order)
+    instead of loading them all.
+
+    Written once, with the pack, in the transaction that freezes it, and never
+    changed: the pack's own history row records who froze it and when, so these
+    rows keep no history of their own (which would double the largest write).
+    """
+
+    pack = models.ForeignKey(CommitteePack, on_delete=models.CASCADE, related_name="actions")
+    position = models.PositiveIntegerField()
+    progress = models.JSONField()
+
+    class Meta:
+        ordering = ["pack", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["pack", "position"], name="pack_action_position_unique"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.progress.get('reference', '')} in {self.pack}"
+
 
 class FeedToken(models.Model):
     """A secret that lets a reporting tool or a calendar read one person's feeds.

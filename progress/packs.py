@@ -3,10 +3,12 @@ once and kept.
 
 ``freeze`` computes everything a pack shows into its ``snapshot`` (plain JSON):
 the ratings matrix as at the committee's date, the RAG summary as at that date,
-each action's progress, the shared measures' figures (``progress.pack_measures``)
-and what changed since the previous pack, read from the history. The pack's
-pages render from the snapshot alone, so later edits to actions, ratings,
-updates or figures never change a pack that has gone to councillors.
+the shared measures' figures (``progress.pack_measures``) and what changed since
+the previous pack, read from the history; and each action's progress into rows
+of its own (``PackAction``), as many as there are actions, which the pack's page
+reads a page at a time. The pack's pages render from these alone, so later edits
+to actions, ratings, updates or figures never change a pack that has gone to
+councillors.
 
 Actions' status and due dates are as recorded when the pack is frozen; their RAG
 is worked out as at the committee's date; an update counts if it was shared with
@@ -14,6 +16,7 @@ scrutiny by the end of that date.
 """
 
 from django.core.cache import cache
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count
 from django.template.loader import render_to_string
@@ -25,12 +28,16 @@ from actions.models import RAG_ORDER, ActionUpdate, ImprovementAction, Rag, Stat
 from findings.models import AreaRating
 from inspections.models import AreaOfConcern, Visit
 
-from .models import CommitteePack
+from .models import CommitteePack, PackAction
 from .pack_measures import measures_snapshot
 from .scrutiny import RATING_LABELS, SCRUTINY_VIEW, action_progress, matrix_as_at
 
 # 2: the shared measures are frozen too (``measures``); a version 1 pack has none.
-SNAPSHOT_VERSION = 2
+# 3: the actions' progress is kept in ``PackAction`` rows, their number in
+# ``action_count`` (migration 0003 moved earlier packs' there too).
+SNAPSHOT_VERSION = 3
+# How many actions' progress a pack's page lists at a time; the PDF lists them all.
+ACTIONS_PER_PAGE = 25
 STATUS_LABELS = dict(Status.choices)
 
 
@@ -50,10 +57,49 @@ def freeze(pack, user):
     if pack.previous is None:
         pack.previous = latest_pack_before(pack.committee_date)
     pack.snapshot = snapshot(pack)
+    progress = action_progress(ImprovementAction.objects.all(), today=pack.committee_date)
+    pack.snapshot["action_count"] = len(progress)
     acting_as(pack, user)
     with transaction.atomic():
         pack.save()
+        PackAction.objects.bulk_create(
+            (PackAction(pack=pack, position=n, progress=row) for n, row in enumerate(progress)),
+            batch_size=2000,
+        )
     return pack
+
+
+class FrozenActions:
+    """A pack's frozen actions as a sequence a ``Paginator`` can page through: its
+    length is the count the snapshot keeps, and a slice is a range of positions,
+    one look-up in the (pack, position) index however far into the pack it is."""
+
+    def __init__(self, pack):
+        self.pack = pack
+
+    def __len__(self):
+        return self.pack.action_count
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice):
+            raise TypeError("a pack's actions are read a page (a slice) at a time")
+        start, stop, _step = index.indices(len(self))
+        return list(
+            PackAction.objects.filter(pack=self.pack, position__gte=start, position__lt=stop)
+            .order_by("position")
+            .values_list("progress", flat=True)
+        )
+
+
+def actions_page(pack, number):
+    """One page of the pack's frozen actions (``number`` as the request gave it: a
+    bad or out-of-range one gives the first or the last page)."""
+    return Paginator(FrozenActions(pack), ACTIONS_PER_PAGE).get_page(number)
+
+
+def all_actions(pack):
+    """Every one of the pack's frozen actions, in order, for the PDF."""
+    return list(pack.actions.order_by("position").values_list("progress", flat=True))
 
 
 def snapshot(pack):
@@ -67,7 +113,6 @@ def snapshot(pack):
         "frozen_by": pack.frozen_by.public_label,
         "matrix": matrix_as_at(day),
         "rag_summary": rag_summary(day),
-        "actions": action_progress(ImprovementAction.objects.all(), today=day),
         **measures_snapshot(day, previous.snapshot if previous else None),
         "previous": None
         if previous is None
@@ -112,7 +157,8 @@ def pdf_of(pack, base_url=None):
         from weasyprint import HTML
 
         html = render_to_string(
-            "progress/pack_print.html", {"pack": pack, "snapshot": pack.snapshot}
+            "progress/pack_print.html",
+            {"pack": pack, "snapshot": pack.snapshot, "pack_actions": all_actions(pack)},
         )
         pdf = HTML(string=html, base_url=base_url).write_pdf()
         cache.set(key, pdf, timeout=None)

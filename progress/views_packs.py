@@ -49,6 +49,10 @@ class PackDetailView(ProgressSectionMixin, AuditedDetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["snapshot"] = self.object.snapshot
+        # A pack may hold thousands of actions: the page lists them a page at a
+        # time, the PDF all of them.
+        page = packs.actions_page(self.object, self.request.GET.get("page"))
+        context.update(page_obj=page, pack_actions=page.object_list)
         return context
 
 

@@ -163,7 +163,7 @@ class Command(BaseCommand):
                 "committee pack",
                 url_or_none("progress:pack_detail", pk=pack.pk),
                 "councillor",
-                len(pack.snapshot["actions"]),
+                pack.action_count,
             ),
         ]
 
