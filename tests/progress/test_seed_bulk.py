@@ -101,3 +101,27 @@ def test_growing_adds_actions_to_the_areas_and_findings_built_before(seeded):
     assert Visit.objects.count() == 30
     assert AreaOfConcern.objects.count() == 40
     assert not ImprovementAction.objects.filter(areas__isnull=True).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_on_postgresql_it_leaves_the_tables_vacuumed_as_autovacuum_would():
+    """Committed, as seed_bulk's batches are, the new rows' pages are marked
+    all-visible, so index-only scans read no table pages for them."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("VACUUM and the visibility map are PostgreSQL's")
+    call_command("seed_bulk", actions=200, stdout=StringIO())
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT relpages, relallvisible FROM pg_class WHERE relname = %s",
+            ["actions_improvementaction"],
+        )
+        pages, all_visible = cursor.fetchone()
+        cursor.execute(
+            "SELECT last_vacuum FROM pg_stat_user_tables WHERE relname = %s",
+            ["actions_actionupdate"],
+        )
+        (last_vacuum,) = cursor.fetchone()
+    assert pages > 0 and all_visible == pages
+    assert last_vacuum is not None
