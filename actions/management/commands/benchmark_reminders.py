@@ -1,5 +1,6 @@
 """How the reminder sweep scales: build 10,000 and then 100,000 actions over
-5,000 owners on PostgreSQL, run the whole sweep (write the ledger, then send
+5,000 owners on PostgreSQL, and a measure for every tenth owner, half of them
+without the month's figure that is due, run the whole sweep (write the ledger, then send
 every digest) at each size, and print its wall time and number of queries.
 
     DATABASE_URL=postgres://... python manage.py benchmark_reminders
@@ -28,6 +29,9 @@ from django.utils import timezone
 from accounts.models import User
 from actions import reminders
 from actions.models import ActionUpdate, ImprovementAction, ReminderDigest
+from actions.working_days import figures_month
+from measures.models import Measure, MeasureValue
+from measures.trends import months_before
 
 DAY = dt.date(2024, 3, 5)  # a Tuesday; the data is laid out around it
 DUE_OFFSETS = (-30, -16, -3, 0, 2, 6, 10, 40, 120, 200)
@@ -110,6 +114,7 @@ class Command(BaseCommand):
 
     def _run(self, owner_count, sizes, rng):
         people = self._build_owners(owner_count)
+        self._build_measures(people)
         results = []
         built = 0
         for size in sizes:
@@ -149,6 +154,28 @@ class Command(BaseCommand):
             batch_size=2_000,
         )
         return [*managers, *reports]
+
+    def _build_measures(self, people, months=24):
+        """A measure for every tenth person, with two years of figures up to the
+        month the sweep's day asks for, which every other one lacks."""
+        asked = figures_month(DAY)
+        # Throwaway data in its own schema: no history rows (see above).
+        measures = Measure.objects.bulk_create(
+            [
+                Measure(title=f"Benchmark measure {n}", owner=person)
+                for n, person in enumerate(people[::10])
+            ]
+        )
+        values = [
+            MeasureValue(measure=measure, period=months_before(asked, ago), value=50)
+            for n, measure in enumerate(measures)
+            for ago in range(0 if n % 2 else 1, months)
+        ]
+        MeasureValue.objects.bulk_create(values, batch_size=5_000)
+        self.stdout.write(
+            f"built {len(measures):,} measures with {len(values):,} monthly figures, "
+            f"{len(measures) - len(measures) // 2:,} of them without the month asked for"
+        )
 
     def _build_actions(self, people, start, stop, rng):
         now = timezone.now()
