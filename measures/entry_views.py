@@ -31,6 +31,7 @@ from .entry_forms import (
     month_key,
     read_month,
 )
+from .figures import any_illustrative
 from .figures_cells import month_label
 from .figures_plan import CHANGED, NEW, plan_for
 from .figures_save import save_plan
@@ -165,6 +166,7 @@ class FiguresEntryView(PermissionMixin, PageTitleMixin, TemplateView):
             is_paginated=page.paginator.num_pages > 1,
             error_list=error_list,
             page_has_errors=bool(error_list),
+            illustrative=any_illustrative(page.object_list),
             may_view_measures=may(self.request.user, "view", Measure),
             measures_url=reverse("measures:measure_list"),
         )

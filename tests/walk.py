@@ -535,9 +535,9 @@ def build_samples():
 
 
 def prepare_session(client, samples):
-    """What a signed-in person's session holds before the walk: a letter waiting for
-    review, so that the import's review page is walked as it shows, not only as its
-    redirect to the start page. Refused people never see it either way."""
+    """What a signed-in person's session holds before the walk: a letter and a file of
+    figures waiting for review, so that both review pages are walked as they show,
+    not only as their redirects to the start. Refused people never see them either way."""
     from dataclasses import asdict
 
     from findings.import_drafts import SESSION_KEY, Draft, fingerprint
@@ -566,6 +566,15 @@ def prepare_session(client, samples):
     )
     session = client.session
     session[SESSION_KEY] = asdict(draft)
+    # And a file of figures waiting for review, naming the owner's measure, so that
+    # the review of an upload is walked as it shows too.
+    from measures import upload_store
+    from measures.models import Measure
+
+    measure = samples.first(Measure)
+    upload_store.hold(
+        session, "figures.csv", f"measure,period,value\r\n{measure.title},2024-03,90\r\n".encode()
+    )
     session.save()
 
 

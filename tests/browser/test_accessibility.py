@@ -338,3 +338,41 @@ def test_the_figures_pages_in_their_error_states_have_no_accessibility_faults(si
         assert page.title().startswith("Error: ")
         scan(page, f"figures page for a month to come at {width}px", problems, scanned)
     assert not problems, "\n".join(problems)
+
+
+def test_the_upload_pages_and_their_error_state_have_no_accessibility_faults(site, tmp_path):
+    """A refused file's messages on the upload page, and the review of a good file
+    with new and changed figures, at a desktop's width and a phone's."""
+    from measures.models import Measure
+
+    measure = Measure.objects.order_by("title").first()
+    bad = tmp_path / "bad.csv"
+    bad.write_text(f"measure,period,value\r\n{measure.title},2024-13,x\r\nNobody,2024-01,5\r\n")
+    good = tmp_path / "good.csv"
+    good.write_text(
+        f"measure,period,value,england\r\n{measure.title},2024-03,91,80\r\n"
+        f"{measure.title},2024-04,92,\r\n"
+    )
+    page = site.page_as(walk.TEAM)
+    problems, scanned = [], []
+    for width in (1280, 390):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.goto("/measures/figures/upload/")
+        assert fits_the_width(page), f"the upload page scrolls sideways at {width}px"
+        form = page.locator(MAIN_FORM).first
+        form.locator('[name="figures"]').set_input_files(str(bad))
+        submit(page, form)
+        wait_for_error_summary_focus(page)
+        assert page.title().startswith("Error: ")
+        assert "Row 2" in error_summary(page) and "Row 3" in error_summary(page)
+        scan(page, f"upload page with a refused file at {width}px", problems, scanned)
+        assert fits_the_width(page), f"the refused upload scrolls sideways at {width}px"
+
+        form = page.locator(MAIN_FORM).first
+        form.locator('[name="figures"]').set_input_files(str(good))
+        submit(page, form)
+        assert page_name(page) == "measures:figures_review"
+        page.locator("details summary").first.click()
+        scan(page, f"review of an upload at {width}px", problems, scanned)
+        assert fits_the_width(page), f"the review scrolls sideways at {width}px"
+    assert not problems, "\n".join(problems)

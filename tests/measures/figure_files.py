@@ -3,6 +3,7 @@ with openpyxl, as Excel and Power BI write them."""
 
 import datetime
 import io
+import zipfile
 
 from openpyxl import Workbook
 
@@ -32,3 +33,25 @@ def xlsx_bytes(rows, formats=None, *, sheet_title="Figures", extra_sheets=()):
 def next_month(today=None):
     today = today or datetime.date.today()
     return (today.replace(day=1) + datetime.timedelta(days=32)).replace(day=1)
+
+
+def xlsx_with_stored_formula(formula, stored):
+    """A workbook whose C2 holds ``formula`` with ``stored`` as its last result,
+    as Excel saves a calculated cell."""
+    data = xlsx_bytes(
+        [["measure", "period", "value"], ["% of children seen alone", "2024-01", formula]]
+    )
+    source = zipfile.ZipFile(io.BytesIO(data))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            content = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                text = content.decode()
+                written = f"<f>{formula.removeprefix('=')}</f><v></v>"
+                assert written in text, text
+                content = text.replace(
+                    written, f"<f>{formula.removeprefix('=')}</f><v>{stored}</v>"
+                ).encode()
+            target.writestr(item, content)
+    return buffer.getvalue()

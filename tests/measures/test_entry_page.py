@@ -242,3 +242,10 @@ def test_the_page_opened_on_its_own_month_saves_that_month(team, caseload):
     team.post(URL, {"month": month, **row(caseload, "15", page=page)})
 
     assert MeasureValue.objects.get().period == page.context["period"]
+
+
+def test_the_demonstrations_figures_are_said_to_be_illustrative(team):
+    from measures.figures import ILLUSTRATIVE_SOURCE
+
+    factories.MeasureFactory(title="Demo figure", source=ILLUSTRATIVE_SOURCE)
+    assert "These are illustrative figures" in text_of(team.get(URL))

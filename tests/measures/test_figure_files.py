@@ -14,7 +14,7 @@ from measures.figures_plan import CHANGED, NEW, UNCHANGED
 from measures.models import Unit
 from tests import factories
 
-from .figure_files import csv_bytes, next_month, xlsx_bytes
+from .figure_files import csv_bytes, next_month, xlsx_bytes, xlsx_with_stored_formula
 
 pytestmark = pytest.mark.django_db
 
@@ -308,28 +308,3 @@ Average social work caseload,2024-01,17
         "Row 3: you do not supply \u201c% of children seen alone\u201d, so you cannot "
         "enter its figures"
     ]
-
-
-def xlsx_with_stored_formula(formula, stored):
-    """A workbook whose C2 holds ``formula`` with ``stored`` as its last result,
-    as Excel saves a calculated cell."""
-    import io
-    import zipfile
-
-    data = xlsx_bytes(
-        [["measure", "period", "value"], ["% of children seen alone", "2024-01", formula]]
-    )
-    source = zipfile.ZipFile(io.BytesIO(data))
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
-        for item in source.infolist():
-            content = source.read(item.filename)
-            if item.filename == "xl/worksheets/sheet1.xml":
-                text = content.decode()
-                written = f"<f>{formula.removeprefix('=')}</f><v></v>"
-                assert written in text, text
-                content = text.replace(
-                    written, f"<f>{formula.removeprefix('=')}</f><v>{stored}</v>"
-                ).encode()
-            target.writestr(item, content)
-    return buffer.getvalue()
