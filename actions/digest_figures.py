@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
+from measures.entry_forms import month_key
 from measures.figures import month_name
 from measures.models import Measure
 
@@ -40,10 +41,11 @@ def measures_missing_in(digests):
     }
 
 
-def figures_link(measure_pk, month):
-    """The absolute link to the measure's page, with its figures so far."""
-    path = reverse("measures:measure_detail", kwargs={"pk": measure_pk})
-    return f"{settings.SITE_URL.rstrip('/')}{path}"
+def figures_link(month):
+    """The absolute link to the page where the month's figures are entered, open
+    at that month: the owner sees there the measures they supply."""
+    path = reverse("measures:figures_entry")
+    return f"{settings.SITE_URL.rstrip('/')}{path}?month={month_key(month)}"
 
 
 @dataclass
@@ -76,9 +78,7 @@ class FiguresSection:
 
     @property
     def text(self):
-        return "".join(
-            f"\n- {self.line(item)}\n  The measure: {item.link}\n" for item in self.items
-        )
+        return "".join(f"\n- {self.line(item)}\n  Enter it: {item.link}\n" for item in self.items)
 
     @property
     def html(self):
@@ -86,7 +86,7 @@ class FiguresSection:
         rows = [
             f"<tr><td {cell}>{escape(self.line(item))}<br>"
             f'<a href="{escape(item.link)}" style="color: #1d70b8;">'
-            f"See {escape(item.measure.title)}</a></td></tr>\n"
+            f"Enter the figure for {escape(item.measure.title)}</a></td></tr>\n"
             for item in self.items
         ]
         # Safe: built above from escaped values only.
@@ -103,9 +103,6 @@ def figures_section(digest, figures=None):
     if figures is None:
         figures = measures_missing_in([digest])
     missing = figures.get(digest.figures_month, {})
-    items = [
-        FigureItem(missing[pk], figures_link(pk, digest.figures_month))
-        for pk in digest.missing_figures
-        if pk in missing
-    ]
+    link = figures_link(digest.figures_month)
+    items = [FigureItem(missing[pk], link) for pk in digest.missing_figures if pk in missing]
     return FiguresSection(digest.figures_month, items) if items else None

@@ -153,19 +153,20 @@ def test_an_owner_with_actions_and_missing_figures_gets_one_digest_with_both(own
 
 
 def test_an_owner_who_only_supplies_figures_gets_an_email_saying_which_are_missing(owner):
-    caseload = measure(owner, entered=[dt.date(2026, 10, 1)])
+    measure(owner, entered=[dt.date(2026, 10, 1)])
 
     result = sweep(NOVEMBER_DUE)
 
     assert result.sent == 1
     [message] = mail.outbox
     line = "No figure yet for Average social worker caseload for November 2026"
-    link = f"{SITE}/measures/{caseload.pk}/"
+    link = f"{SITE}/measures/figures/?month=2026-11"
     assert line in message.body
-    assert f"The measure: {link}" in message.body
+    assert f"Enter it: {link}" in message.body
     html = message.alternatives[0][0]
     assert line in html
     assert f'href="{link}"' in html
+    assert "Enter the figure for Average social worker caseload</a>" in html
     assert "1 of your measures has no figure yet for November 2026" in message.body
     assert message.subject == ("Monthly figures: 1 measure with no figure yet for November 2026")
     assert "due by working day 5 of the month after" in message.body
