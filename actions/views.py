@@ -40,6 +40,7 @@ from .forms import (
     UpdateSharingForm,
     WithdrawSignOffForm,
 )
+from .impact_measures import measures_since_start
 from .models import ActionUpdate, Evidence, ImprovementAction
 
 logger = logging.getLogger(__name__)
@@ -161,6 +162,7 @@ class ActionDetailView(LoginRequiredMixin, DetailView):
             # Officers see when the owner was last chased; councillors do not.
             show_reminders=not read_only,
             last_reminded_at=None if read_only else reminders.last_reminded_at(action),
+            **measures_since_start(action, user),
         )
         return context
 
@@ -324,6 +326,11 @@ class SignOffView(ActionFormMixin, FormView):
     form_class = SignOffForm
     template_name = "actions/sign_off.html"
     page_title = "Sign off the impact of this action"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(measures_since_start(self.action, self.request.user), sign_off=True)
+        return context
 
     def form_valid(self, form):
         try:
