@@ -26,8 +26,9 @@ from actions.filters import NO_AREA, NO_OWNER, month_bounds
 from actions.models import Impact, ImprovementAction, Rag, Status, amber_horizon, rag_for
 from findings.models import AreaRating, RatingChoice
 from inspections.models import AreaOfConcern, Visit
+from measures.models import Measure, MeasureValue
 
-from . import charts
+from . import charts, dashboard_measures
 
 DUE_SOON_DAYS = 30
 MONTHS_SHOWN = 12
@@ -449,8 +450,10 @@ LATEST_SECONDS = 24 * 60 * 60
 
 # What the figures read. Every change to these goes through save() or delete()
 # and so leaves a history row (accounts.audit), adding an area to an action
-# included: the newest history row of each says whether anything changed.
-STAMPED_MODELS = (ImprovementAction, AreaOfConcern, AreaRating, Visit, User)
+# included, and measures' figures imported in bulk leave theirs too
+# (measures.figures_save): the newest history row of each says whether anything
+# changed.
+STAMPED_MODELS = (ImprovementAction, AreaOfConcern, AreaRating, Visit, User, Measure, MeasureValue)
 
 REFRESH_LOCK_KEY = "progress:dashboard:refresh-lock"
 
@@ -616,4 +619,5 @@ def figures(today):
         "overdue_by_owner": overdue_by_owner(today),
         "overdue_by_area": overdue_by_area(counts_by_area, areas),
         "area_trends": area_trends(counts_by_area, areas),
+        **dashboard_measures.measures_to_watch(today),
     }

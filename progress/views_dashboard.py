@@ -9,7 +9,7 @@ from django.views.generic import TemplateView
 from accounts.access import may
 from accounts.mixins import PageTitleMixin
 
-from . import dashboard
+from . import dashboard, dashboard_measures
 
 
 class DashboardView(LoginRequiredMixin, PageTitleMixin, TemplateView):
@@ -30,4 +30,6 @@ class DashboardView(LoginRequiredMixin, PageTitleMixin, TemplateView):
             f"Overdue actions of the {dashboard.TOP_OWNERS} owners with the most, and of everyone"
         )
         context["due_soon_rows"] = [context["due_soon"]]
+        # The cached figures hold every measure; the page, those this person may see.
+        context.update(dashboard_measures.visible_for(context, self.request.user))
         return context
