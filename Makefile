@@ -83,7 +83,7 @@ lint: check
 ## whose vulnerability data could not be reached are named on a "NOT AUDITED" line
 ## (scripts/audit_dependencies.py; AUDIT_REQUIRE_DATA=1 makes that a failure too).
 audit: install
-	$(BIN)/bandit --quiet --recursive config accounts inspections findings actions progress \
+	$(BIN)/bandit --quiet --recursive config accounts inspections findings measures actions progress \
 		--exclude '*/migrations/*,*/tests/*'
 	$(BIN)/python scripts/audit_dependencies.py
 
