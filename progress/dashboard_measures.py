@@ -3,16 +3,17 @@ that moved the wrong way since the month before, each linking to the measure.
 
 Worked out with the rest of the dashboard's figures and cached with them
 (``dashboard.figures``; a measure's or a value's change moves the data stamp, as
-both keep history), from one ``measures.trends.summarise`` of every measure: the
-same three queries however many measures and months there are. The cached rows
-are plain words and numbers, and the page keeps only the measures the person
+both keep history), from one ``measures.trends.summarise_latest`` of every
+measure: two figures a measure, and every figure only of those off target, in
+the same three queries however many measures and months there are. The cached
+rows are plain words and numbers, and the page keeps only the measures the person
 looking may see (``visible_for``)."""
 
 from dataclasses import dataclass
 
 from measures.figures import format_figure, is_illustrative
 from measures.models import Measure
-from measures.trends import summarise
+from measures.trends import summarise_latest
 
 # The most of each list the page shows; the measures' own list has every one.
 SHOWN = 10
@@ -58,7 +59,12 @@ def _row(summary):
 def measures_to_watch(today):
     """Every measure off target, the longest off target first, and every one
     worse than the month before, the furthest off target first."""
-    summaries = summarise(Measure.objects.order_by("title", "pk"), today)
+    summaries = summarise_latest(
+        Measure.objects.only("title", "unit", "higher_is_better", "target", "source").order_by(
+            "title", "pk"
+        ),
+        today,
+    )
     off_target = [s for s in summaries if s.rag in ("red", "amber")]
     off_target.sort(key=lambda s: (-s.months_off_target, RAG_ORDER[s.rag]))
     worse = [s for s in summaries if s.direction_month == "worse"]
