@@ -249,3 +249,48 @@ def test_the_demonstrations_figures_are_said_to_be_illustrative(team):
 
     factories.MeasureFactory(title="Demo figure", source=ILLUSTRATIVE_SOURCE)
     assert "These are illustrative figures" in text_of(team.get(URL))
+
+
+def test_many_measures_come_a_page_at_a_time_and_each_page_saves_its_own(team, monkeypatch):
+    from measures import entry_views
+
+    monkeypatch.setattr(entry_views, "MEASURES_PER_PAGE", 2)
+    first, second, third = (factories.MeasureFactory(title=f"Measure {n}") for n in "ABC")
+    page = team.get(URL, {"month": "2024-03", "page": 2})
+    assert [m.title for m in page.context["form"].measures] == ["Measure C"]
+    assert '<input type="hidden" name="page" value="2">' in page.content.decode()
+
+    response = team.post(URL, {"month": "2024-03", "page": "2", **row(third, "50", page=page)})
+
+    assert response.url == f"{URL}?month=2024-03&page=2"
+    assert MeasureValue.objects.get().measure == third
+    # Sent back with an error, its page links keep to its month.
+    refused = team.post(
+        f"{URL}?month=2024-03",
+        {"month": "2024-03", "page": "2", **row(third, "lots", page=page)},
+    )
+    assert 'href="?month=2024-03&amp;page=1"' in refused.content.decode()
+
+
+def test_a_clash_with_someone_saving_at_the_same_moment_saves_nothing_and_says_so(
+    team, monkeypatch
+):
+    from django.db import IntegrityError
+
+    from measures import entry_views
+
+    measure = factories.MeasureFactory(title="Measure A")
+    page = team.get(URL, {"month": "2024-03"})
+
+    def clash(plan, user, reason=""):
+        # What the database says when another request added the month's value
+        # between this page's read and its insert (a new row: nothing to lock).
+        raise IntegrityError("measure_value_one_per_month")
+
+    monkeypatch.setattr(entry_views, "save_plan", clash)
+    response = team.post(URL, {"month": "2024-03", **row(measure, "50", page=page)})
+
+    assert response.status_code == 200
+    assert "Someone else saved figures for this month at the same moment" in text_of(response)
+    assert "<title>Error: " in response.content.decode()
+    assert not MeasureValue.objects.exists()
