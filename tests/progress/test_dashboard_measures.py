@@ -161,3 +161,19 @@ def test_more_measures_and_months_add_no_queries(leader):
     for number in range(8):
         with_figures([70 + back % 7 for back in range(30)], shareable_with_scrutiny=number % 2)
     assert _queries(leader) == few
+
+
+def test_figures_saved_in_bulk_are_counted_once_the_grace_period_is_over(leader, settings):
+    from simple_history.utils import bulk_create_with_history
+
+    from measures.models import MeasureValue
+
+    settings.DASHBOARD_REFRESH_GRACE = 0
+    measure = with_figures([92, 95], title="Seen alone")
+    assert "Seen alone" not in section(leader.get(URL), "measures-off-target")
+    # As measures.figures_save saves a file's figures: no save() signal to queue
+    # a refresh, but a history row for each value, which moves the data stamp.
+    bulk_create_with_history(
+        [MeasureValue(measure=measure, period=THIS_MONTH, value=Decimal(70))], MeasureValue
+    )
+    assert "Seen alone" in section(leader.get(URL), "measures-off-target")
