@@ -167,6 +167,20 @@ def test_a_leader_sees_what_waits_for_sign_off_and_red_actions_by_area(client, s
     assert "No area of concern" in red
 
 
+def test_a_leader_sees_the_ten_areas_with_most_red_actions_of_how_many_have_any(
+    client, senior_leader
+):
+    for number in range(LIST_LIMIT + 2):
+        area = factories.AreaOfConcernFactory(title=f"Area {number:02d}")
+        for _ in range(2 if number < LIST_LIMIT else 1):
+            action(due=days(-1)).areas.set([area])
+    red = section(home(client, senior_leader), "home-leader").split('id="home-leader-red"')[1]
+    red = red.split("<h3")[0]
+    assert f"the {LIST_LIMIT} areas with the most below, of {LIST_LIMIT + 2}" in red
+    listed = re.findall(r'href="/areas/\d+/">(Area \d+)</a>', red)
+    assert listed == [f"Area {number:02d}" for number in range(LIST_LIMIT)]
+
+
 def test_a_leader_sees_the_weeks_changes_linked_to_the_audit_log(client, senior_leader):
     with time_machine.travel(timezone.now() - datetime.timedelta(days=10)):
         action(title="Changed long ago")
