@@ -12,6 +12,7 @@ that reads out the numbers for screen readers.
 
 import textwrap
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.utils.html import format_html, format_html_join
 
@@ -45,7 +46,9 @@ class Bar:
     percent: float  # the bar's length, as a share of the chart's width
     colour: str
 
-    @property
+    # Wrapped once: the bar's place below its label, its number's and the next
+    # row's all follow from how many lines the label takes.
+    @cached_property
     def lines(self):
         return textwrap.wrap(
             self.label, LABEL_CHARACTERS, break_on_hyphens=False, break_long_words=False

@@ -10,6 +10,7 @@ due date, never a query per bar.
 """
 
 import datetime
+import functools
 import logging
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
@@ -18,7 +19,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count, DateField, F, Func, IntegerField
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
 
 from accounts.models import User
@@ -64,7 +65,16 @@ class Row:
 
     def __post_init__(self):
         query = urlencode(self.params)
-        self.url = reverse("actions:action_list") + (f"?{query}" if query else "")
+        self.url = _action_list_path(get_urlconf(settings.ROOT_URLCONF), get_script_prefix()) + (
+            f"?{query}" if query else ""
+        )
+
+
+@functools.lru_cache(maxsize=8)
+def _action_list_path(urlconf, prefix):
+    """The action list's path, looked up once for each set of URLs and prefix
+    rather than once for each of the page's hundred-odd rows."""
+    return reverse("actions:action_list", urlconf=urlconf)
 
 
 @dataclass
