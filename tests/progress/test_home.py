@@ -11,6 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from accounts.roles import IMPROVEMENT_TEAM, SENIOR_LEADER
 from actions.models import Impact, ImprovementAction, Status
@@ -155,6 +156,11 @@ def test_a_leader_sees_what_waits_for_sign_off_and_red_actions_by_area(client, s
     sign_off = leader.split('id="home-leader-sign-off"')[1].split("<h3")[0]
     assert set(re.findall(r"\bA-\d{3}\b", sign_off)) == {ready.reference}
     assert listed_rows(client, links(sign_off)[0]) == {ready.reference}
+    # Done actions are told apart by when they were done and their impact, not a RAG
+    # that every one of them shares.
+    assert date_format(days(-25), "DATE_FORMAT") in sign_off
+    assert "Evidenced" in sign_off
+    assert "None (completed)" not in sign_off
 
     red = leader.split('id="home-leader-red"')[1].split("<h3")[0]
     assert "3 red actions" in red
