@@ -568,6 +568,20 @@ class AuditLog:
     def count(self):
         return sum(self._counts.values())
 
+    def count_up_to(self, limit):
+        """How many changes the filters match, or ``limit`` if there are at least
+        that many: no table is read past its first ``limit`` rows, so the cost
+        stays the same however long the history grows."""
+        self._bounded_counts = {
+            model: self.filters.rows(model)[:limit].count() for model in self.filters.models()
+        }
+        return min(sum(self._bounded_counts.values()), limit)
+
+    def _models_with_rows(self):
+        # Counts bounded by count_up_to say just as well which tables hold rows.
+        counts = self.__dict__.get("_counts") or getattr(self, "_bounded_counts", None)
+        return [model for model, count in (counts or self._counts).items() if count]
+
     def _newest_keys(self, models, limit=None):
         streams = []
         for model in models:
@@ -585,7 +599,7 @@ class AuditLog:
     def __getitem__(self, index):
         if not isinstance(index, slice):
             raise TypeError("The audit log is read a page, a slice, at a time")
-        with_rows = [model for model, count in self._counts.items() if count]
+        with_rows = self._models_with_rows()
         keys = list(islice(self._newest_keys(with_rows, limit=index.stop), index.start, index.stop))
         return _describe_in_order(keys)
 

@@ -35,6 +35,10 @@ from .models import CommitteePack
 from .scrutiny import RATING_LABELS
 
 LIST_LIMIT = 10
+# The week's changes are counted this far and no further: past it the number says
+# only that the week was busy, and counting every row of a long history grew
+# with all the data the service holds.
+CHANGES_COUNTED = 1000
 # Ratings that say an area moved; "no change" and "not assessed" do not.
 MOVEMENTS = {
     AreaRating.Rating.IMPROVED,
@@ -60,6 +64,8 @@ class Bounded:
     items: list
     total: int
     see_all_url: str = ""
+    # There are more than ``total``, which is as far as they were counted.
+    beyond_count: bool = False
 
     @property
     def more(self):
@@ -148,6 +154,7 @@ def leader_section(today):
         ),
         "red_by_area": red_by_area(today),
         "changes": changes_since(week_start),
+        "changes_counted": count_of(CHANGES_COUNTED, "change"),
         "week_start": week_start,
     }
 
@@ -191,10 +198,12 @@ def changes_since(day):
     the audit log showing all of them."""
     log = AuditLog(AuditFilters(since=day))
     query = {"since_0": day.day, "since_1": day.month, "since_2": day.year}
+    total = log.count_up_to(CHANGES_COUNTED + 1)
     return Bounded(
         items=log[0:LIST_LIMIT],
-        total=log.count(),
+        total=min(total, CHANGES_COUNTED),
         see_all_url=f"{reverse('accounts:audit_log')}?{urlencode(query)}",
+        beyond_count=total > CHANGES_COUNTED,
     )
 
 
