@@ -79,6 +79,28 @@ def history_model(model):
     return getattr(model, model._meta.simple_history_manager_attribute).model
 
 
+def unread_fields(model):
+    """The fields of ``model`` that no description of a change shows and that may
+    be large (a committee pack's frozen snapshot, megabytes at a big council),
+    named by the model's ``history_unread_fields``: left unread with the rows, so
+    a page of changes costs the same however much such a record holds."""
+    return [model._meta.get_field(name) for name in getattr(model, "history_unread_fields", ())]
+
+
+def without_unread(queryset, model):
+    """``queryset`` (of ``model``'s records or their history rows) without its
+    unread fields; ``fill_unread`` then gives each row their defaults, so that
+    reading them, as ``diff_against`` and ``history_object`` do, costs no query."""
+    names = [field.name for field in unread_fields(model)]
+    return queryset.defer(*names) if names else queryset
+
+
+def fill_unread(row, model):
+    for unread in unread_fields(model):
+        row.__dict__.setdefault(unread.attname, unread.get_default())
+    return row
+
+
 def rows_of(model, pk):
     """Every history row of one record, newest first, whether or not it still exists."""
     return (
@@ -139,8 +161,10 @@ def previous_rows(history, rows):
         .values("predecessor_history_id")
     )
     every_row = {row.history_id: row for row in rows}
-    for row in history.objects.filter(history_id__in=predecessor_ids):
-        every_row.setdefault(row.history_id, row)
+    model = history.instance_type
+    predecessors = without_unread(history.objects.filter(history_id__in=predecessor_ids), model)
+    for row in predecessors:
+        every_row.setdefault(row.history_id, fill_unread(row, model))
 
     timelines = defaultdict(list)
     for row in every_row.values():
@@ -201,14 +225,22 @@ class RelatedRecords:
         for model, pks in wanted.items():
             # Their own links come in the same query: the names of some records
             # (an area's rating "at" a visit) are made from them.
-            links = [link.name for link in foreign_keys(model)]
-            found = model._base_manager.select_related(*links).in_bulk(pks)
+            links = foreign_keys(model)
+            # Only their names are wanted of them and of their links, never the
+            # unread fields of either.
+            unread = [
+                f"{link.name}__{field.name}"
+                for link in links
+                for field in unread_fields(link.related_model)
+            ]
+            records = model._base_manager.select_related(*(link.name for link in links))
+            found = without_unread(records, model).defer(*unread).in_bulk(pks)
             for pk, record in found.items():
                 self._live[(model, pk)] = record
             missing = pks - found.keys()
             if missing and name_the_deleted and is_tracked(model):
-                for row in last_rows(model, missing):
-                    record = row.history_object
+                for row in without_unread(last_rows(model, missing), model):
+                    record = fill_unread(row, model).history_object
                     self._gone[(model, record.pk)] = record
                     self.want_links_of(record, model)
             for pk in missing:
@@ -447,7 +479,10 @@ def changes_for(history_qs):
     """
     history = history_qs.model
     model = history.instance_type
-    rows = list(history_qs.select_related("history_user"))
+    rows = [
+        fill_unread(row, model)
+        for row in without_unread(history_qs.select_related("history_user"), model)
+    ]
     if not rows:
         return []
     previous = previous_rows(history, rows)
@@ -573,7 +608,8 @@ class AuditLog:
         that many: no table is read past its first ``limit`` rows, so the cost
         stays the same however long the history grows."""
         self._bounded_counts = {
-            model: self.filters.rows(model)[:limit].count() for model in self.filters.models()
+            model: self.filters.rows(model).order_by()[:limit].count()
+            for model in self.filters.models()
         }
         return min(sum(self._bounded_counts.values()), limit)
 

@@ -38,6 +38,9 @@ class CommitteePack(models.Model):
     frozen_at = models.DateTimeField(default=timezone.now)
 
     history = HistoricalRecords()
+    # The audit log names a pack and says who froze it and when; its snapshot,
+    # which never changes, is not read there (accounts.history.unread_fields).
+    history_unread_fields = ("snapshot",)
 
     class Meta:
         ordering = ["-committee_date", "-id"]
