@@ -378,22 +378,37 @@ class AreaCounts:
 def area_counts(today):
     """How many actions each area of concern has, and how many are overdue.
 
-    Neither count joins every action to every link, which at 100,000 actions
-    cost more than every other figure together: the totals are the link table's
-    own, and only the overdue actions (a range of an index) are joined to their
-    links, outer, so that those in no area make the None group.
+    One pass over the link table, never every action joined to every link, which
+    at 100,000 actions cost more than every other figure together: each link is
+    looked up among the overdue actions (a range of the index of open actions),
+    and the join is full, so that the overdue actions in no area make the None
+    group.
     """
-    links = ImprovementAction.areas.through.objects.order_by()
-    totals = links.values("areaofconcern_id").annotate(count=Count("pk"))
-    overdue = (
+    overdue_sql, params = (
         ImprovementAction.objects.overdue(today)
         .order_by()
-        .values("areas__id")
-        .annotate(count=Count("pk"))
+        .values(overdue_id=F("pk"))
+        .query.sql_with_params()
     )
+    through = ImprovementAction.areas.through._meta
+    quote = connection.ops.quote_name
+    area, action = (
+        quote(through.get_field(name).column) for name in ("areaofconcern", "improvementaction")
+    )
+    link_id = quote(through.pk.column)
+    # Table and column names from the models, the rest of the query from the ORM:
+    # nothing from input.
+    sql = (
+        f"SELECT link.{area}, COUNT(link.{link_id}), COUNT(overdue.overdue_id) "  # noqa: S608  # nosec B608
+        f"FROM {quote(through.db_table)} link FULL OUTER JOIN ({overdue_sql}) overdue "
+        f"ON overdue.overdue_id = link.{action} GROUP BY link.{area}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        grouped = cursor.fetchall()
     return AreaCounts(
-        actions={entry["areaofconcern_id"]: entry["count"] for entry in totals},
-        overdue={entry["areas__id"]: entry["count"] for entry in overdue},
+        actions={area_id: count for area_id, count, _ in grouped if area_id is not None},
+        overdue={area_id: overdue for area_id, _, overdue in grouped if overdue},
     )
 
 
