@@ -2,8 +2,9 @@
 
 Every text of an unpublished inspection, an unpublished visit, a finding and an area
 rating of that visit, an area of concern from the unpublished inspection, a progress
-update not shared with scrutiny (and its evidence), and the full name and address of
-the officer who owns the action, holds one marker. The areas and findings hang off an
+update not shared with scrutiny (and its evidence), a measure not shared with scrutiny
+(and its monthly figure's note), and the full name and address of the officer who owns
+the action, holds one marker. The areas and findings hang off an
 action councillors may read, so the pages that show that action are tempted to show
 them. A councillor then reads every page the URL walk knows, every page those link
 to, every export in every format, every feed with their own token, the packs and
@@ -91,6 +92,15 @@ def planted():
         factories.ActionUpdateFactory(action=action, shareable_with_scrutiny=False)
     )
     mark(factories.EvidenceFactory(action=action, update=hidden_update))
+    # Measures of a visible area, named by the visible action: the shared one's
+    # figures are shown beside it, the other's never.
+    shared_measure = factories.MeasureFactory(title="Shared measure", areas=[visible_area])
+    factories.MeasureValueFactory(measure=shared_measure, note="Shared figure")
+    hidden_measure = mark(
+        factories.MeasureFactory(areas=[visible_area]), shareable_with_scrutiny=False
+    )
+    mark(factories.MeasureValueFactory(measure=hidden_measure))
+    action.measures.add(shared_measure, hidden_measure)
 
     team = factories.UserFactory(role=IMPROVEMENT_TEAM)
     freeze(CommitteePack(title="Committee pack", committee_date=published.end_date), team)
@@ -102,6 +112,7 @@ def planted():
         "area": hidden_area,
         "update": hidden_update,
         "action": action,
+        "measure": hidden_measure,
     }
 
 
@@ -127,17 +138,18 @@ def starting_points(planted, councillor):
         planted["visit"].get_absolute_url(),
         planted["area"].get_absolute_url(),
         planted["action"].get_absolute_url(),
+        planted["measure"].get_absolute_url(),
         reverse("progress:scrutiny_area", args=[planted["area"].pk]),
     ]
     action_list = reverse("actions:action_list")
     for name in ("area", "visit", "finding"):
         urls.append(f"{action_list}?{urlencode({name: planted[name].pk})}")
-    for table in ("actions", "findings", "ratings"):
+    for table in ("actions", "findings", "ratings", "measure_values"):
         for file_format in ("csv", "xlsx"):
             urls.append(reverse(f"progress:export_{table}", args=[file_format]))
     _, data_key = FeedToken.issue(councillor, FeedToken.Purpose.DATA_FEED)
     _, calendar_key = FeedToken.issue(councillor, FeedToken.Purpose.CALENDAR)
-    for feed in ("feed_actions", "feed_findings", "feed_ratings"):
+    for feed in ("feed_actions", "feed_findings", "feed_ratings", "feed_measure_values"):
         urls.append(f"{reverse(f'progress:{feed}')}?token={data_key}")
     urls.append(f"{reverse('progress:feed_calendar')}?token={calendar_key}")
     for pack in CommitteePack.objects.all():
@@ -192,11 +204,13 @@ def test_the_crawl_finds_the_marker_where_an_officer_may_read_it(planted):
             planted["action"].get_absolute_url(),
             planted["visit"].get_absolute_url(),
             planted["area"].get_absolute_url(),
+            planted["measure"].get_absolute_url(),
         ],
     )
 
     assert MARKER in read[planted["action"].get_absolute_url()]
     assert MARKER in read[planted["visit"].get_absolute_url()]
+    assert MARKER in read[planted["measure"].get_absolute_url()]
 
 
 def test_a_councillor_is_offered_no_area_from_an_unpublished_inspection(planted):
