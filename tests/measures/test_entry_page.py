@@ -10,7 +10,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from measures.models import MeasureValue, Unit
+from measures.models import MeasureValue
 from measures.trends import months_before
 from tests import factories
 
@@ -20,18 +20,6 @@ pytestmark = pytest.mark.django_db
 
 URL = "/measures/figures/"
 MARCH = datetime.date(2024, 3, 1)
-
-
-@pytest.fixture
-def seen_alone(action_owner):
-    return factories.MeasureFactory(title="Children seen alone", owner=action_owner)
-
-
-@pytest.fixture
-def caseload():
-    return factories.MeasureFactory(
-        title="Average caseload", unit=Unit.NUMBER, target=18, higher_is_better=False
-    )
 
 
 def test_the_team_sees_every_measure_with_the_months_figures_filled_in(team, seen_alone, caseload):

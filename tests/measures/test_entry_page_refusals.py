@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from measures.models import MeasureValue, Unit
+from measures.models import MeasureValue
 from tests import factories
 
 from .figure_files import next_month
@@ -16,18 +16,6 @@ pytestmark = pytest.mark.django_db
 
 URL = "/measures/figures/"
 MARCH = datetime.date(2024, 3, 1)
-
-
-@pytest.fixture
-def seen_alone(action_owner):
-    return factories.MeasureFactory(title="Children seen alone", owner=action_owner)
-
-
-@pytest.fixture
-def caseload():
-    return factories.MeasureFactory(
-        title="Average caseload", unit=Unit.NUMBER, target=18, higher_is_better=False
-    )
 
 
 def test_a_value_cleared_with_its_note_kept_is_refused(team, caseload):
